@@ -17,15 +17,23 @@ const MaxPlanes = 4
 
 // Info describes a format's memory layout, field for field as the kernel's
 // struct drm_format_info does. A zero BlockW/BlockH means a 1x1 block.
+//
+// The JSON form (for the CLI) uses lower_snake_case keys; "format" is the
+// numeric code, and "fourcc" repeats it as libdrm prints it ("XR24",
+// "XR24_BE") because a bare number is unreadable to the people who read that
+// output. FourCC is the only field the kernel's struct does not have.
 type Info struct {
-	Format         Format
-	Name           string // DRM name without the DRM_FORMAT_ prefix, e.g. "XRGB8888"
-	Depth          uint8  // legacy colour depth, 0 when the kernel gives none
-	NumPlanes      uint8
-	CharPerBlock   [MaxPlanes]uint8 // bytes per block, per plane
-	BlockW, BlockH [MaxPlanes]uint8
-	HSub, VSub     uint8
-	HasAlpha       bool
-	IsYUV          bool
-	IsColorIndexed bool
+	Format         Format           `json:"format"`
+	FourCC         string           `json:"fourcc"` // LibdrmName(Format), e.g. "XR24"
+	Name           string           `json:"name"`   // DRM name without the DRM_FORMAT_ prefix, e.g. "XRGB8888"
+	Depth          uint8            `json:"depth"`  // legacy colour depth, 0 when the kernel gives none
+	NumPlanes      uint8            `json:"num_planes"`
+	CharPerBlock   [MaxPlanes]uint8 `json:"char_per_block"` // bytes per block, per plane
+	BlockW         [MaxPlanes]uint8 `json:"block_w"`
+	BlockH         [MaxPlanes]uint8 `json:"block_h"`
+	HSub           uint8            `json:"hsub"`
+	VSub           uint8            `json:"vsub"`
+	HasAlpha       bool             `json:"has_alpha"`
+	IsYUV          bool             `json:"is_yuv"`
+	IsColorIndexed bool             `json:"is_color_indexed"`
 }
