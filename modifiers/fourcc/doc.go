@@ -22,8 +22,8 @@
 //     layout with the flag kept in Format, and names gain "_BE" the way
 //     libdrm's do.
 //
-// Invariants: the table never changes after init, so Lookup and Parse are
-// safe for concurrent use and do not allocate on success; no function panics
-// on any input, including unknown codes, planes out of range and the zero
-// Info.
+// Invariants: the table never changes after init, so everything here is safe
+// for concurrent use. Lookup never allocates, nor does Parse of hex or
+// upper-case input (lower case costs one copy). No function panics on any
+// input, including unknown codes, planes out of range and the zero Info.
 package fourcc
