@@ -94,33 +94,47 @@ func BuildFeedback(tranches []Tranche) (Feedback, error) {
 	if len(tranches) == 0 {
 		return Feedback{}, ErrNoTranches
 	}
-	type sent struct {
+	type group struct {
 		dev   uint64
 		flags TrancheFlags
-		index uint16
 	}
 	total := 0
+	shared := make(map[group]int, len(tranches))
 	for i, tr := range tranches {
 		if tr.Formats.Len() == 0 {
 			return Feedback{}, fmt.Errorf("tranche %d (device %#x, flags %#x): %w", i, tr.TargetDevice, uint32(tr.Flags), ErrEmptyTranche)
 		}
 		total += tr.Formats.Len()
+		shared[group{tr.TargetDevice, tr.Flags}]++
 	}
+	// Only tranches that share device and flags with another need to
+	// remember what was sent; those get a bitset over all u16 indices.
+	sent := make(map[group][]uint64)
 	t := &Table{index: make(map[Pair]uint16, total)}
-	seen := make(map[sent]struct{}, total)
 	fb := Feedback{Table: t, Tranches: make([]FeedbackTranche, 0, len(tranches))}
 	for i, tr := range tranches {
+		g := group{tr.TargetDevice, tr.Flags}
+		var seen []uint64
+		if shared[g] > 1 {
+			seen = sent[g]
+			if seen == nil {
+				seen = make([]uint64, MaxTableEntries/64)
+				sent[g] = seen
+			}
+		}
 		indices := make([]uint16, 0, tr.Formats.Len())
 		for f, m := range tr.Formats.Pairs() {
 			idx, err := t.Add(f, m)
 			if err != nil {
 				return Feedback{}, fmt.Errorf("tranche %d: %w", i, err)
 			}
-			k := sent{tr.TargetDevice, tr.Flags, idx}
-			if _, dup := seen[k]; dup {
-				continue
+			if seen != nil {
+				word, bit := idx/64, uint64(1)<<(idx%64)
+				if seen[word]&bit != 0 {
+					continue
+				}
+				seen[word] |= bit
 			}
-			seen[k] = struct{}{}
 			indices = append(indices, idx)
 		}
 		if len(indices) == 0 {

@@ -214,8 +214,42 @@ func (s *Set) Clone() *Set {
 // merge in wlroots' render/drm_format_set.c (wlr_drm_format_set_union)
 // keeps its first argument's order.
 func (s *Set) Union(o *Set) *Set {
-	u := s.Clone()
-	u.AddSet(o)
+	if o.Len() == 0 {
+		return s.Clone()
+	}
+	if s.Len() == 0 {
+		return o.Clone()
+	}
+	// Build in one pass over packed storage rather than by repeated Add,
+	// which would regrow each modifier list once per new member.
+	n := s.Len() + o.Len()
+	u := &Set{}
+	u.init(len(s.formats)+len(o.formats), n)
+	u.formats = make([]fourcc.Format, 0, len(s.formats)+len(o.formats))
+	backing := make([]modifier.Modifier, 0, n)
+	appendFormat := func(f fourcc.Format, lists ...[]modifier.Modifier) {
+		start := len(backing)
+		for _, list := range lists {
+			for _, m := range list {
+				p := Pair{f, m}
+				if _, dup := u.members[p]; dup {
+					continue
+				}
+				u.members[p] = struct{}{}
+				backing = append(backing, m)
+			}
+		}
+		u.formats = append(u.formats, f)
+		u.mods[f] = backing[start:len(backing):len(backing)]
+	}
+	for _, f := range s.formats {
+		appendFormat(f, s.mods[f], o.mods[f])
+	}
+	for _, f := range o.formats {
+		if !s.HasFormat(f) {
+			appendFormat(f, o.mods[f])
+		}
+	}
 	return u
 }
 
