@@ -2,8 +2,9 @@ package fourcc
 
 // The libdrm golden files in testdata are rebuilt with "go generate" on a
 // machine with libdrm's development files (Debian's libdrm-dev 2.4.114 made
-// the committed ones); the tests only read them.
-//go:generate sh -c "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT; cc -O2 -Wall -o $d/formatnames ../internal/libdrmgen/formatnames.c $(pkg-config --cflags --libs libdrm); go run gen_inputs.go | $d/formatnames > testdata/libdrm-format-names.tsv; $d/formatnames macros > testdata/libdrm-macros.tsv"
+// the committed ones); the tests only read them. ${DOLLAR} is go generate's
+// spelling of a literal $, which it would otherwise expand itself.
+//go:generate sh -c "set -e; d=${DOLLAR}(mktemp -d); trap 'rm -rf ${DOLLAR}d' EXIT; cc -O2 -Wall -o ${DOLLAR}d/formatnames ../internal/libdrmgen/formatnames.c ${DOLLAR}(pkg-config --cflags --libs libdrm); go run gen_inputs.go > ${DOLLAR}d/in; ${DOLLAR}d/formatnames < ${DOLLAR}d/in > testdata/libdrm-format-names.tsv; ${DOLLAR}d/formatnames macros > testdata/libdrm-macros.tsv"
 
 // oddCodes are codes chosen to pin down drmGetFormatName's corner cases:
 // the invalid code with and without the flag, unprintable and non-ASCII

@@ -8,7 +8,7 @@ package fourcc
 // undefined, and a zero Info (HSub or VSub 0) yields 0 instead of dividing by
 // zero.
 
-func (in *Info) hasPlane(plane int) bool {
+func (in Info) hasPlane(plane int) bool {
 	return plane >= 0 && plane < int(in.NumPlanes) && plane < MaxPlanes
 }
 
