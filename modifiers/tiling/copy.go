@@ -1,0 +1,182 @@
+package tiling
+
+import "fmt"
+
+// Detile copies a whole plane of widthBytes by height from the tiled src
+// (stride srcStride) into the linear dst (stride dstStride). Every size is
+// checked before the first byte moves.
+func (t *Tiler) Detile(dst []byte, dstStride int, src []byte, srcStride int, widthBytes, height int) error {
+	if err := t.checkTiled(src, srcStride, widthBytes, height, "tiled source"); err != nil {
+		return fmt.Errorf("detile %s: %w", t.name(), err)
+	}
+	if err := checkLinear(dst, dstStride, widthBytes, height, "linear destination"); err != nil {
+		return fmt.Errorf("detile %s: %w", t.name(), err)
+	}
+	if widthBytes == 0 {
+		return nil
+	}
+	for y := 0; y < height; y++ {
+		t.moveRow(dst[y*dstStride:y*dstStride+widthBytes], src, srcStride, height, y, true)
+	}
+	return nil
+}
+
+// Tile is the inverse of Detile: it copies the linear src into the tiled
+// dst. Bytes of dst outside the plane's widthBytes by height (stride padding,
+// rows of a partial last tile row past height) are left as they were.
+func (t *Tiler) Tile(dst []byte, dstStride int, src []byte, srcStride int, widthBytes, height int) error {
+	if err := t.checkTiled(dst, dstStride, widthBytes, height, "tiled destination"); err != nil {
+		return fmt.Errorf("tile %s: %w", t.name(), err)
+	}
+	if err := checkLinear(src, srcStride, widthBytes, height, "linear source"); err != nil {
+		return fmt.Errorf("tile %s: %w", t.name(), err)
+	}
+	if widthBytes == 0 {
+		return nil
+	}
+	for y := 0; y < height; y++ {
+		t.moveRow(src[y*srcStride:y*srcStride+widthBytes], dst, dstStride, height, y, false)
+	}
+	return nil
+}
+
+// DetileRow copies the first widthBytes of row y of the tiled plane src
+// (stride srcStride, height rows) into dst. It neither allocates nor
+// re-derives any table, so a compositor can call it once per scanline.
+// height is needed for the bounds check and for Samsung 64x32's last tile
+// row.
+func (t *Tiler) DetileRow(dst, src []byte, srcStride, height, y, widthBytes int) error {
+	if err := t.checkRow(dst, src, srcStride, height, y, widthBytes); err != nil {
+		return fmt.Errorf("detile row of %s: %w", t.name(), err)
+	}
+	t.moveRow(dst[:widthBytes], src, srcStride, height, y, true)
+	return nil
+}
+
+// TileRow writes src's first widthBytes as row y of the tiled plane dst.
+func (t *Tiler) TileRow(dst, src []byte, dstStride, height, y, widthBytes int) error {
+	if err := t.checkRow(src, dst, dstStride, height, y, widthBytes); err != nil {
+		return fmt.Errorf("tile row of %s: %w", t.name(), err)
+	}
+	t.moveRow(src[:widthBytes], dst, dstStride, height, y, false)
+	return nil
+}
+
+func (t *Tiler) checkRow(lin, tiled []byte, stride, height, y, widthBytes int) error {
+	if err := t.checkTiled(tiled, stride, widthBytes, height, "tiled plane"); err != nil {
+		return err
+	}
+	if y < 0 || y >= height {
+		return fmt.Errorf("row %d of %d: %w", y, height, ErrBadSize)
+	}
+	if len(lin) < widthBytes {
+		return fmt.Errorf("linear row has %d bytes, needs %d: %w", len(lin), widthBytes, ErrShortBuffer)
+	}
+	return nil
+}
+
+func (t *Tiler) name() string {
+	return fmt.Sprintf("modifier %#x cpp %d", uint64(t.mod), t.cpp)
+}
+
+// moveRow moves one row between the linear slice lin (exactly the row's
+// widthBytes) and the tiled plane; toLinear picks the direction. Callers
+// have validated every size, so the slice expressions below cannot fail.
+func (t *Tiler) moveRow(lin, tiled []byte, stride, height, y int, toLinear bool) {
+	switch t.kind {
+	case kindLinear:
+		row := tiled[y*stride : y*stride+len(lin)]
+		if toLinear {
+			copy(lin, row)
+		} else {
+			copy(row, lin)
+		}
+	case kindSamsung:
+		t.moveRowSamsung(lin, tiled, stride, height, y, toLinear)
+	default:
+		base := (y>>t.tileHShift)*(stride<<t.tileHShift) + int(t.yOff[y&(t.geom.TileHeight-1)])
+		if t.run == 16 {
+			moveRow16(lin, tiled, base, 1<<t.tileShift, t.xOff, toLinear)
+		} else {
+			t.moveRowRuns(lin, tiled, base, toLinear)
+		}
+	}
+}
+
+// moveRow16 handles the layouts whose contiguous runs are 16 bytes (Intel
+// Y, Yf, Tile4, NVIDIA GOBs, Vivante at 4 bytes per pixel): each run moves
+// as one 16-byte array copy, which the compiler turns into a single vector
+// load and store instead of a memmove call.
+func moveRow16(lin, tiled []byte, base, tileSize int, xOff []int32, toLinear bool) {
+	n := len(lin)
+	tileW := len(xOff) * 16
+	full := n / tileW * tileW
+	d := 0
+	if toLinear {
+		for ; d < full; base += tileSize {
+			for _, o := range xOff {
+				*(*[16]byte)(lin[d:]) = *(*[16]byte)(tiled[base+int(o):])
+				d += 16
+			}
+		}
+	} else {
+		for ; d < full; base += tileSize {
+			for _, o := range xOff {
+				*(*[16]byte)(tiled[base+int(o):]) = *(*[16]byte)(lin[d:])
+				d += 16
+			}
+		}
+	}
+	for _, o := range xOff {
+		if d >= n {
+			break
+		}
+		end := min(d+16, n)
+		off := base + int(o)
+		if toLinear {
+			copy(lin[d:end], tiled[off:off+end-d])
+		} else {
+			copy(tiled[off:off+end-d], lin[d:end])
+		}
+		d = end
+	}
+}
+
+// moveRowRuns is the general path: runs of t.run bytes (512 for Intel X,
+// 4*cpp for most Vivante cases) moved with copy.
+func (t *Tiler) moveRowRuns(lin, tiled []byte, base int, toLinear bool) {
+	n := len(lin)
+	run := t.run
+	tileSize := 1 << t.tileShift
+	for d := 0; d < n; base += tileSize {
+		for _, o := range t.xOff {
+			if d >= n {
+				break
+			}
+			end := min(d+run, n)
+			off := base + int(o)
+			if toLinear {
+				copy(lin[d:end], tiled[off:off+end-d])
+			} else {
+				copy(tiled[off:off+end-d], lin[d:end])
+			}
+			d = end
+		}
+	}
+}
+
+func (t *Tiler) moveRowSamsung(lin, tiled []byte, stride, height, y int, toLinear bool) {
+	n := len(lin)
+	ty := y >> 5
+	inTile := (y & 31) << 6
+	for tx, d := 0, 0; d < n; tx++ {
+		off := t.samsungTile(tx, ty, stride, height)<<11 + inTile
+		end := min(d+64, n)
+		if toLinear {
+			copy(lin[d:end], tiled[off:off+end-d])
+		} else {
+			copy(tiled[off:off+end-d], lin[d:end])
+		}
+		d = end
+	}
+}
