@@ -163,37 +163,74 @@ func VendorName(m Modifier) string { return vendorNames[m.Vendor()] }
 // LibdrmName returns exactly what drmGetFormatModifierName of libdrm
 // 2.4.114 returns for m; ok is false where libdrm returns NULL.
 func LibdrmName(m Modifier) (string, bool) {
-	// libdrm asks the vendor's callback first and falls back to its
-	// generated table only when the callback has no name (xf86drm.c,
-	// drmGetFormatModifierName).
+	// Reachable table entries are never named by a vendor callback (the
+	// tests check this), so the table can be asked first without a copy.
+	if s, ok := libdrmSimple[m]; ok {
+		return s, true
+	}
+	var buf [nameBufSize]byte
+	b, ok := appendLibdrm(buf[:0], m)
+	if !ok {
+		return "", false
+	}
+	return string(b), true
+}
+
+// nameBufSize fits every name printed for a realistic value, so building
+// one costs a single allocation (the returned string).
+const nameBufSize = 224
+
+// appendLibdrm appends libdrm's name of m. libdrm asks the vendor's
+// callback first and falls back to its generated table only when the
+// callback has no name (xf86drm.c, drmGetFormatModifierName).
+func appendLibdrm(b []byte, m Modifier) ([]byte, bool) {
 	switch m.Vendor() {
 	case VendorARM:
-		if s, ok := armName(m); ok {
-			return s, true
+		if r, ok := appendARM(b, m); ok {
+			return r, true
 		}
 	case VendorNVIDIA:
-		if s, ok := nvidiaName(m); ok {
-			return s, true
+		if r, ok := appendNVIDIA(b, m); ok {
+			return r, true
 		}
 	case VendorAMD:
-		if s, ok := amdName(m, false); ok {
-			return s, true
+		if r, ok := appendAMD(b, m, false); ok {
+			return r, true
 		}
 	case VendorAmlogic:
-		return amlogicName(m), true
+		return appendAmlogic(b, m), true
 	}
-	s, ok := libdrmSimple[m]
-	return s, ok
+	if s, ok := libdrmSimple[m]; ok {
+		return append(b, s...), true
+	}
+	return b, false
 }
 
 // Name returns libdrm's name for m when libdrm 2.4.114 has one, and
 // otherwise our own form (see the package documentation). It is never
 // empty.
 func Name(m Modifier) string {
-	if s, ok := LibdrmName(m); ok {
+	if s, ok := libdrmSimple[m]; ok {
 		return s
 	}
-	return ownName(m)
+	if s, ok := ownSimple[m]; ok {
+		return s
+	}
+	var buf [nameBufSize]byte
+	return string(appendName(buf[:0], m))
+}
+
+func appendName(b []byte, m Modifier) []byte {
+	if r, ok := appendLibdrm(b, m); ok {
+		return r
+	}
+	return appendOwn(b, m)
+}
+
+// nameIs reports whether Name(m) == s without building a string.
+func nameIs(m Modifier, s string) bool {
+	var buf [nameBufSize]byte
+	return string(appendName(buf[:0], m)) == s
 }
 
 // String returns Name(m).
@@ -219,22 +256,21 @@ func appendRaw(b []byte, m Modifier) []byte {
 	return b
 }
 
-// ownName is Name for the values libdrm 2.4.114 cannot name: a decoded
+// appendOwn appends Name for the values libdrm 2.4.114 cannot name: a decoded
 // form when the vendor's fields explain the value, with the exact value
 // appended whenever the decoded form alone would not give it back.
-func ownName(m Modifier) string {
+func appendOwn(b []byte, m Modifier) []byte {
 	if s, ok := ownSimple[m]; ok {
-		return s
+		return append(b, s...)
 	}
-	var buf [160]byte
-	b := buf[:0]
+	start := len(b)
 	if d, ok := ownDecoded(b, m); ok {
-		if v, ok := parseVendorForm(m.Vendor(), string(d)); ok && v == m {
-			return string(d)
+		if v, ok := parseVendorForm(m.Vendor(), string(d[start:])); ok && v == m {
+			return d
 		}
 		b = append(d, ',')
 	}
-	return string(appendRaw(b, m))
+	return appendRaw(b, m)
 }
 
 // ownDecoded appends our decoded form of m, when its vendor has one.
@@ -248,15 +284,6 @@ func ownDecoded(b []byte, m Modifier) ([]byte, bool) {
 		return appendVivante(b, m)
 	}
 	return b, false
-}
-
-func armName(m Modifier) (string, bool) {
-	var buf [96]byte
-	b, ok := appendARM(buf[:0], m)
-	if !ok {
-		return "", false
-	}
-	return string(b), true
 }
 
 // afbcFlags lists the AFBC mode flags in the order libdrm prints them
@@ -333,15 +360,14 @@ func appendARM(b []byte, m Modifier) ([]byte, bool) {
 	return b, false
 }
 
-// nvidiaName follows libdrm: any NVIDIA value with bit 4 set is named as
+// appendNVIDIA follows libdrm: any NVIDIA value with bit 4 set is named as
 // block-linear, whatever its reserved bits hold.
-func nvidiaName(m Modifier) (string, bool) {
+func appendNVIDIA(b []byte, m Modifier) ([]byte, bool) {
 	if m&0x10 == 0 {
-		return "", false
+		return b, false
 	}
 	h, k, g, s, c := nvidiaFields(m)
-	var buf [96]byte
-	b := append(buf[:0], "BLOCK_LINEAR_2D,HEIGHT="...)
+	b = append(b, "BLOCK_LINEAR_2D,HEIGHT="...)
 	b = strconv.AppendUint(b, h, 10)
 	b = append(b, ",KIND="...)
 	b = strconv.AppendUint(b, k, 10)
@@ -350,8 +376,7 @@ func nvidiaName(m Modifier) (string, bool) {
 	b = append(b, ",SECTOR="...)
 	b = strconv.AppendUint(b, s, 10)
 	b = append(b, ",COMPRESSION="...)
-	b = strconv.AppendUint(b, c, 10)
-	return string(b), true
+	return strconv.AppendUint(b, c, 10), true
 }
 
 func nvidiaFields(m Modifier) (h, k, g, s, c uint64) {
@@ -361,9 +386,9 @@ func nvidiaFields(m Modifier) (h, k, g, s, c uint64) {
 
 var amlogicLayouts = [...]string{0: "INVALID_LAYOUT", AmlogicFBCLayoutBasic: "BASIC", AmlogicFBCLayoutScatter: "SCATTER"}
 
-// amlogicName follows libdrm, which names every Amlogic value: an unknown
+// appendAmlogic follows libdrm, which names every Amlogic value: an unknown
 // layout prints as INVALID_LAYOUT and only the MEM_SAVING option is shown.
-func amlogicName(m Modifier) string {
+func appendAmlogic(b []byte, m Modifier) []byte {
 	layout := amlogicLayouts[0]
 	if l := uint64(m) & 0xff; l < uint64(len(amlogicLayouts)) {
 		layout = amlogicLayouts[l]
@@ -372,7 +397,10 @@ func amlogicName(m Modifier) string {
 	if uint64(m)>>8&AmlogicFBCOptionMemSaving != 0 {
 		opts = "MEM_SAVING"
 	}
-	return "FBC,LAYOUT=" + layout + ",OPTIONS=" + opts
+	b = append(b, "FBC,LAYOUT="...)
+	b = append(b, layout...)
+	b = append(b, ",OPTIONS="...)
+	return append(b, opts...)
 }
 
 var amdVersionNames = [...]string{
@@ -429,15 +457,6 @@ func amdIsXTile(ver, tile uint64, ext bool) bool {
 }
 
 var amdBlockNames = [...]string{AMDDCCBlock64B: "64B", AMDDCCBlock128B: "128B", AMDDCCBlock256B: "256B"}
-
-func amdName(m Modifier, ext bool) (string, bool) {
-	var buf [192]byte
-	b, ok := appendAMD(buf[:0], m, ext)
-	if !ok {
-		return "", false
-	}
-	return string(b), true
-}
 
 // appendAMD prints an AMD modifier the way libdrm 2.4.114 does
 // (xf86drm.c drmGetFormatModifierNameFromAmd and its Dcc/Tile helpers).

@@ -432,3 +432,35 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// LibdrmName and Name read libdrm's table before running the vendor
+// decoders; that is only right while no decoder names a table value.
+func TestTableValuesAreNotNamedByDecoders(t *testing.T) {
+	require.NotEmpty(t, libdrmSimple)
+	for m, name := range libdrmSimple {
+		var named bool
+		switch m.Vendor() {
+		case VendorARM:
+			_, named = appendARM(nil, m)
+		case VendorNVIDIA:
+			_, named = appendNVIDIA(nil, m)
+		case VendorAMD:
+			_, named = appendAMD(nil, m, false)
+		case VendorAmlogic:
+			named = true
+		}
+		assert.False(t, named, "%s (0x%016x) is shadowed by its vendor decoder", name, uint64(m))
+	}
+}
+
+func TestParseDoesNotAllocateForTableNames(t *testing.T) {
+	for _, s := range []string{"0x0100000000000002", "I915_FORMAT_MOD_Y_TILED", "INTEL_Y_TILED", "X_TILED", "NVIDIA_BLOCK_LINEAR_2D,HEIGHT=4,KIND=254,GEN=2,SECTOR=1,COMPRESSION=0"} {
+		allocs := testing.AllocsPerRun(100, func() {
+			_, err := Parse(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		assert.Zero(t, allocs, s)
+	}
+}

@@ -58,13 +58,13 @@ func Parse(s string) (Modifier, error) {
 	var found [maxKnownVendor + 2]Modifier
 	n := 0
 	if m, ok := rawOf(s); ok {
-		if Name(m) == s {
+		if nameIs(m, s) {
 			found[n] = m
 			n++
 		}
 	} else {
 		for v := Vendor(0); v <= maxKnownVendor; v++ {
-			if m, ok := parseVendorForm(v, s); ok && m.Vendor() == v && Name(m) == s {
+			if m, ok := parseVendorForm(v, s); ok && m.Vendor() == v && nameIs(m, s) {
 				found[n] = m
 				n++
 			}
@@ -118,7 +118,7 @@ func parseQualified(s string) (Modifier, bool) {
 		}
 	}
 	m, ok := parseVendorForm(v, rest)
-	if !ok || m.Vendor() != v || VendorName(m) != s[:len(s)-len(rest)-1] || Name(m) != rest {
+	if !ok || m.Vendor() != v || VendorName(m) != s[:len(s)-len(rest)-1] || !nameIs(m, rest) {
 		return 0, false
 	}
 	return m, true
