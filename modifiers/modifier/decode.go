@@ -53,8 +53,9 @@ func Canonicalize(m Modifier) Modifier {
 // IsCompressed reports whether buffers with modifier m hold compressed
 // data, so that a CPU cannot read or write the pixels directly: Intel CCS
 // modifiers, AMD with DCC, ARM AFBC and AFRC, Qualcomm UBWC, Vivante
-// DEC400, every Amlogic FBC value and NVIDIA block-linear with a non-zero
-// compression field.
+// with any compression bits (DEC400 is the only one defined), every
+// Amlogic FBC value and NVIDIA block-linear with a non-zero compression
+// field.
 func IsCompressed(m Modifier) bool {
 	switch m.Vendor() {
 	case VendorIntel:

@@ -47,7 +47,8 @@
 //     SUPER_TILED,TS=64B_4,COMP=DEC400 (LINEAR for tiling 0).
 //   - When such a decoded form does not give back the exact value (unknown
 //     fields or bits set), ",RAW=0x" and the 16-digit lowercase hex value
-//     are appended: GFX11,GFX11_256K_R_X,...,RAW=0x0200001000001f04.
+//     are appended: GFX11,GFX11_256K_R_X,PIPE_XOR_BITS=0,PACKERS=0,RAW=0x0200001000001f04
+//     (bit 36 is reserved).
 //   - Everything else: RAW=0x followed by the 16-digit value.
 //
 // Invariants (tested): our own forms are distinct for distinct values and
@@ -70,6 +71,8 @@
 // DCC_PIPE_ALIGN next to DCC_RETILE as clear, INVALID_LAYOUT as layout 0.
 // Every error wraps ErrUnknownModifier and quotes the input.
 //
-// No function here panics on any input, and the names of values found in
-// libdrm's fixed table, like VendorName, are returned without allocating.
+// No function here panics on any input. Names of fixed values (libdrm's
+// table and the Intel additions) and VendorName are returned without
+// allocating; other names cost one allocation, and Parse allocates only for
+// errors.
 package modifier

@@ -464,3 +464,11 @@ func TestParseDoesNotAllocateForTableNames(t *testing.T) {
 		assert.Zero(t, allocs, s)
 	}
 }
+
+func TestDocumentedRawExample(t *testing.T) {
+	m := Modifier(0x0200001000001f04)
+	assert.Equal(t, "GFX11,GFX11_256K_R_X,PIPE_XOR_BITS=0,PACKERS=0,RAW=0x0200001000001f04", Name(m))
+	back, err := Parse("AMD_" + Name(m))
+	require.NoError(t, err)
+	assert.Equal(t, m, back)
+}
