@@ -1,6 +1,9 @@
 package tiling
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Detile copies a whole plane of widthBytes by height from the tiled src
 // (stride srcStride) into the linear dst (stride dstStride). Every size is
@@ -13,6 +16,10 @@ func (t *Tiler) Detile(dst []byte, dstStride int, src []byte, srcStride int, wid
 		return fmt.Errorf("detile %s: %w", t.name(), err)
 	}
 	if widthBytes == 0 {
+		return nil
+	}
+	if t.kind == kindSwizzle && t.run >= tileMajorRun {
+		t.moveSurface(dst, dstStride, src, srcStride, widthBytes, height, true)
 		return nil
 	}
 	for y := 0; y < height; y++ {
@@ -32,6 +39,10 @@ func (t *Tiler) Tile(dst []byte, dstStride int, src []byte, srcStride int, width
 		return fmt.Errorf("tile %s: %w", t.name(), err)
 	}
 	if widthBytes == 0 {
+		return nil
+	}
+	if t.kind == kindSwizzle && t.run >= tileMajorRun {
+		t.moveSurface(src, srcStride, dst, dstStride, widthBytes, height, false)
 		return nil
 	}
 	for y := 0; y < height; y++ {
@@ -112,18 +123,26 @@ func moveRow16(lin, tiled []byte, base, tileSize int, xOff []int32, toLinear boo
 	tileW := len(xOff) * 16
 	full := n / tileW * tileW
 	d := 0
-	if toLinear {
-		for ; d < full; base += tileSize {
-			for _, o := range xOff {
-				*(*[16]byte)(lin[d:]) = *(*[16]byte)(tiled[base+int(o):])
-				d += 16
+	if full > 0 {
+		// The caller validated that every tile of this row lies inside
+		// tiled (MinSize) and that lin holds the row, so the pointer
+		// arithmetic below stays inside both slices; bounds-checked slice
+		// conversions here cost more than the 16-byte moves themselves.
+		lp := unsafe.Pointer(unsafe.SliceData(lin))
+		tp := unsafe.Pointer(unsafe.SliceData(tiled))
+		if toLinear {
+			for ; d < full; base += tileSize {
+				for _, o := range xOff {
+					*(*[16]byte)(unsafe.Add(lp, d)) = *(*[16]byte)(unsafe.Add(tp, base+int(o)))
+					d += 16
+				}
 			}
-		}
-	} else {
-		for ; d < full; base += tileSize {
-			for _, o := range xOff {
-				*(*[16]byte)(tiled[base+int(o):]) = *(*[16]byte)(lin[d:])
-				d += 16
+		} else {
+			for ; d < full; base += tileSize {
+				for _, o := range xOff {
+					*(*[16]byte)(unsafe.Add(tp, base+int(o))) = *(*[16]byte)(unsafe.Add(lp, d))
+					d += 16
+				}
 			}
 		}
 	}
@@ -178,5 +197,82 @@ func (t *Tiler) moveRowSamsung(lin, tiled []byte, stride, height, y int, toLinea
 			copy(tiled[off:off+end-d], lin[d:end])
 		}
 		d = end
+	}
+}
+
+// tileMajorRun is the shortest run for which whole-plane conversion goes
+// tile by tile. Measured on 1080p XRGB8888: Intel X (512 B runs) runs 3x
+// faster tile by tile, while 16 B-run layouts (Y, Tile4, Yf) run 1.4-3x
+// slower that way (whole tiles, or strips of 4 rows), because their linear
+// side then scatters 16 B writes over many rows instead of streaming.
+const tileMajorRun = 64
+
+// moveSurface converts a whole bit-pattern plane one tile at a time, so the
+// tiled side streams through memory in order (4 KiB and more of contiguous
+// bytes) while the few linear rows a tile spans stay in L1. Row-at-a-time
+// order would instead touch every tile of a tile row once per scanline.
+func (t *Tiler) moveSurface(lin []byte, linStride int, tiled []byte, stride, widthBytes, height int, toLinear bool) {
+	tileW := t.geom.TileWidthBytes
+	tileH := t.geom.TileHeight
+	full := widthBytes / tileW
+	rest := widthBytes - full*tileW
+	for y0 := 0; y0 < height; y0 += tileH {
+		rows := min(tileH, height-y0)
+		tb := (y0 >> t.tileHShift) * (stride << t.tileHShift)
+		lb := y0 * linStride
+		for tx := 0; tx < full; tx++ {
+			if t.run == 16 {
+				moveTile16(lin[lb:], linStride, tiled[tb:tb+1<<t.tileShift], t.xOff, t.yOff[:rows], toLinear)
+			} else {
+				t.moveTileRuns(lin[lb:], linStride, tiled[tb:tb+1<<t.tileShift], tileW, rows, toLinear)
+			}
+			tb += 1 << t.tileShift
+			lb += tileW
+		}
+		if rest > 0 {
+			t.moveTileRuns(lin[lb:], linStride, tiled[tb:tb+1<<t.tileShift], rest, rows, toLinear)
+		}
+	}
+}
+
+// moveTile16 moves the rows of one tile whose runs are 16 bytes. lin
+// starts at the tile's top-left byte in the linear plane.
+func moveTile16(lin []byte, linStride int, tile []byte, xOff, yOff []int32, toLinear bool) {
+	w := len(xOff) * 16
+	for r, yo := range yOff {
+		row := lin[r*linStride : r*linStride+w]
+		src := tile[yo:]
+		if toLinear {
+			for k, o := range xOff {
+				*(*[16]byte)(row[k*16:]) = *(*[16]byte)(src[o:])
+			}
+		} else {
+			for k, o := range xOff {
+				*(*[16]byte)(src[o:]) = *(*[16]byte)(row[k*16:])
+			}
+		}
+	}
+}
+
+// moveTileRuns moves the first w bytes of rows rows of one tile, in runs of
+// t.run bytes; the last run may be short when w is not a whole number of runs.
+func (t *Tiler) moveTileRuns(lin []byte, linStride int, tile []byte, w, rows int, toLinear bool) {
+	run := t.run
+	for r := 0; r < rows; r++ {
+		row := lin[r*linStride : r*linStride+w]
+		yo := int(t.yOff[r])
+		for k, o := range t.xOff {
+			d := k * run
+			if d >= w {
+				break
+			}
+			end := min(d+run, w)
+			off := yo + int(o)
+			if toLinear {
+				copy(row[d:end], tile[off:off+end-d])
+			} else {
+				copy(tile[off:off+end-d], row[d:end])
+			}
+		}
 	}
 }
