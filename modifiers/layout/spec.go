@@ -224,6 +224,11 @@ func build(info *fourcc.Info, m modifier.Modifier, w, h uint32, s *spec) *Error 
 	if info.NumPlanes < 1 || int(info.NumPlanes) > fourcc.MaxPlanes {
 		return newErr(InvalidFormat, -1, nil, fmt.Sprintf("%s has %d planes; a format has 1 to %d", fmtName(info), info.NumPlanes, fourcc.MaxPlanes))
 	}
+	if info.HSub == 0 || info.VSub == 0 {
+		// Every kernel format has hsub and vsub >= 1; a zero would make
+		// the chroma planes zero pixels wide.
+		return newErr(InvalidFormat, -1, nil, fmt.Sprintf("%s has subsampling %dx%d; both must be at least 1", fmtName(info), info.HSub, info.VSub))
+	}
 	if w == 0 || h == 0 {
 		return newErr(InvalidDimensions, -1, nil, fmt.Sprintf("%dx%d: width and height must be at least 1", w, h))
 	}

@@ -39,6 +39,20 @@ func amdBlockLog2(ver, tile uint64) (uint, bool) {
 	return 0, false
 }
 
+// amdBlockName names the swizzle block for messages; constant strings keep
+// the validator's success path free of allocations.
+func amdBlockName(log2Bytes uint) string {
+	switch log2Bytes {
+	case 8:
+		return "AMD 256 B swizzle blocks"
+	case 12:
+		return "AMD 4 KiB swizzle blocks"
+	case 16:
+		return "AMD 64 KiB swizzle blocks"
+	}
+	return "AMD 256 KiB swizzle blocks"
+}
+
 // amdBlockDims splits a 2^log2Bytes-byte 2D block of cpp-byte pixels into
 // width (bytes) x height (rows), the width taking the odd bit, which is how
 // the 2D swizzle modes are shaped (e.g. 64 KiB at 4 bytes per pixel is
@@ -79,7 +93,7 @@ func amdSpec(info *fourcc.Info, m modifier.Modifier, w, h uint32, s *spec) *Erro
 		kind: Color, main: 0, mode: modeStrided,
 		width: uint64(w), minPitch: minPitch(info, 0, uint64(w)), rows: rows,
 		strideMul: bw, heightAlign: bh, canonOffset: 1 << lg,
-		tiling: fmt.Sprintf("AMD %d KiB swizzle blocks", (uint64(1)<<lg)/1024),
+		tiling: amdBlockName(lg),
 	})
 	s.endAlign = max(uint64(1)<<lg, pageSize)
 	if !dcc {
