@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strings"
 
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
@@ -184,7 +185,12 @@ func fmtName(info *fourcc.Info) string {
 	return fmt.Sprintf("format %#08x", uint32(info.Format))
 }
 
+// modName gives libdrm's name and the value; for values without a name
+// (package modifier prints them as RAW=0x...) the value alone.
 func modName(m modifier.Modifier) string {
+	if n := modifier.Name(m); !strings.HasPrefix(n, "RAW") {
+		return fmt.Sprintf("modifier %s (%#x)", n, uint64(m))
+	}
 	return fmt.Sprintf("modifier %#x", uint64(m))
 }
 
