@@ -60,6 +60,9 @@ func (t *Tiler) DetileRow(dst, src []byte, srcStride, height, y, widthBytes int)
 	if err := t.checkRow(dst, src, srcStride, height, y, widthBytes); err != nil {
 		return fmt.Errorf("detile row of %s: %w", t.name(), err)
 	}
+	if widthBytes == 0 {
+		return nil // MinSize is 0 then, so src may hold no row at all
+	}
 	t.moveRow(dst[:widthBytes], src, srcStride, height, y, true)
 	return nil
 }
@@ -68,6 +71,9 @@ func (t *Tiler) DetileRow(dst, src []byte, srcStride, height, y, widthBytes int)
 func (t *Tiler) TileRow(dst, src []byte, dstStride, height, y, widthBytes int) error {
 	if err := t.checkRow(src, dst, dstStride, height, y, widthBytes); err != nil {
 		return fmt.Errorf("tile row of %s: %w", t.name(), err)
+	}
+	if widthBytes == 0 {
+		return nil
 	}
 	t.moveRow(src[:widthBytes], dst, dstStride, height, y, false)
 	return nil
