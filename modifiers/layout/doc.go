@@ -68,14 +68,18 @@
 // The checks run in this order and the first failure is returned, so the
 // same input always yields the same error:
 //
-//  1. The format: 1 to 4 planes, compatible with the modifier
-//     (InvalidFormat; ErrUnsupportedModifier for unknown modifiers).
-//  2. The dimensions: width and height at least 1, multiples the modifier
-//     needs, and small enough that the tightest layout fits in 32 bits
-//     (InvalidDimensions).
-//  3. The plane count against the format and modifier (Incomplete, naming
+//  1. The format description: 1 to 4 planes, subsampling at least 1
+//     (InvalidFormat).
+//  2. Width and height at least 1 (InvalidDimensions).
+//  3. The modifier and its combination with the format: unknown or
+//     malformed modifiers (InvalidFormat + ErrUnsupportedModifier), formats
+//     the modifier does not take, e.g. NV12 with Y_TILED_CCS
+//     (InvalidFormat); then multiples the modifier needs, e.g. NV12MT
+//     (InvalidDimensions); then dimensions so large that even the tightest
+//     layout does not fit in 32 bits (InvalidDimensions + ErrOverflow).
+//  4. The plane count against the format and modifier (Incomplete, naming
 //     both numbers).
-//  4. For each plane in index order: offset + stride and offset + the bytes
+//  5. For each plane in index order: offset + stride and offset + the bytes
 //     the plane spans must not exceed UINT32_MAX (OutOfBounds +
 //     ErrOverflow); the stride must be non-zero, at least the minimum
 //     pitch, a multiple of the tile width, and equal to the i915 formula
@@ -83,14 +87,22 @@
 //     modifier's alignment, e.g. 4096 for every Intel tiled plane
 //     (InvalidLayout); and when the object's size is known, offset <
 //     size, offset + stride <= size and offset + stride * rows <= size
-//     (OutOfBounds).
+//     (OutOfBounds); for BMG CCS, the object size must be a multiple of
+//     64 KiB (InvalidLayout).
+//
+// Not enforced, because they depend on the platform rather than the
+// modifier: i915's tile-row alignment of the NV12 UV plane on display 12+,
+// its 16 KiB/256 KiB/1 MiB surface alignments (intel_surf_alignment), its
+// "plane 0 offset must be 0" and maximum strides, and the gen9 wide-surface
+// stride workaround (Compute still applies the last one).
 //
 // Headway is stricter than the compositors surveyed (weston, wlroots,
 // smithay, kwin), which check offset + stride * height against the object
 // for plane 0 only: it checks every plane, using that plane's own rows
 // (subsampled, and rounded up to whole tiles for tiled modifiers, since the
-// last tile row occupies the memory whether or not it holds pixels). An
-// object size of 0 means unknown and skips only the object-size checks.
+// last tile row occupies the memory whether or not it holds pixels). The
+// same rows feed the 32-bit rule, which drm_framebuffer.c applies to the
+// unrounded plane height. An object size of 0 means unknown and skips only the object-size checks.
 //
 // Invariants: Validate(info, m, w, h, Compute(info, m, w, h).ParamsPlanes())
 // is nil whenever Compute succeeds; no input makes either function panic;
