@@ -136,7 +136,15 @@ func moveRow16(lin, tiled []byte, base, tileSize int, xOff []int32, toLinear boo
 		// conversions here cost more than the 16-byte moves themselves.
 		lp := unsafe.Pointer(unsafe.SliceData(lin))
 		tp := unsafe.Pointer(unsafe.SliceData(tiled))
-		if toLinear {
+		if len(xOff) == 8 {
+			// 128-byte-wide tiles (Intel Y, Tile4, Yf at 2 and 4 bytes
+			// per pixel): the eight offsets live in registers and the
+			// moves unroll, which roughly doubles throughput over the
+			// table walk below.
+			move8x16(lp, tp, d, full, base, tileSize, (*[8]int32)(xOff), toLinear)
+			d = full
+			base += full / 128 * tileSize
+		} else if toLinear {
 			for ; d < full; base += tileSize {
 				for _, o := range xOff {
 					*(*[16]byte)(unsafe.Add(lp, d)) = *(*[16]byte)(unsafe.Add(tp, base+int(o)))
@@ -280,5 +288,38 @@ func (t *Tiler) moveTileRuns(lin []byte, linStride int, tile []byte, w, rows int
 				copy(tile[off:off+end-d], row[d:end])
 			}
 		}
+	}
+}
+
+// move8x16 moves the 16-byte runs of whole 128-byte tile rows, from linear
+// byte d up to end, between lp and the tile row starting at base in tp.
+func move8x16(lp, tp unsafe.Pointer, d, end, base, tileSize int, xOff *[8]int32, toLinear bool) {
+	o0, o1, o2, o3 := int(xOff[0]), int(xOff[1]), int(xOff[2]), int(xOff[3])
+	o4, o5, o6, o7 := int(xOff[4]), int(xOff[5]), int(xOff[6]), int(xOff[7])
+	type ow = [16]byte
+	if toLinear {
+		for ; d < end; d, base = d+128, base+tileSize {
+			l, t := unsafe.Add(lp, d), unsafe.Add(tp, base)
+			*(*ow)(l) = *(*ow)(unsafe.Add(t, o0))
+			*(*ow)(unsafe.Add(l, 16)) = *(*ow)(unsafe.Add(t, o1))
+			*(*ow)(unsafe.Add(l, 32)) = *(*ow)(unsafe.Add(t, o2))
+			*(*ow)(unsafe.Add(l, 48)) = *(*ow)(unsafe.Add(t, o3))
+			*(*ow)(unsafe.Add(l, 64)) = *(*ow)(unsafe.Add(t, o4))
+			*(*ow)(unsafe.Add(l, 80)) = *(*ow)(unsafe.Add(t, o5))
+			*(*ow)(unsafe.Add(l, 96)) = *(*ow)(unsafe.Add(t, o6))
+			*(*ow)(unsafe.Add(l, 112)) = *(*ow)(unsafe.Add(t, o7))
+		}
+		return
+	}
+	for ; d < end; d, base = d+128, base+tileSize {
+		l, t := unsafe.Add(lp, d), unsafe.Add(tp, base)
+		*(*ow)(unsafe.Add(t, o0)) = *(*ow)(l)
+		*(*ow)(unsafe.Add(t, o1)) = *(*ow)(unsafe.Add(l, 16))
+		*(*ow)(unsafe.Add(t, o2)) = *(*ow)(unsafe.Add(l, 32))
+		*(*ow)(unsafe.Add(t, o3)) = *(*ow)(unsafe.Add(l, 48))
+		*(*ow)(unsafe.Add(t, o4)) = *(*ow)(unsafe.Add(l, 64))
+		*(*ow)(unsafe.Add(t, o5)) = *(*ow)(unsafe.Add(l, 80))
+		*(*ow)(unsafe.Add(t, o6)) = *(*ow)(unsafe.Add(l, 96))
+		*(*ow)(unsafe.Add(t, o7)) = *(*ow)(unsafe.Add(l, 112))
 	}
 }
