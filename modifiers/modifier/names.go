@@ -1,6 +1,6 @@
 package modifier
 
-//go:generate sh -c "d=$(mktemp -d) && go run ./internal/genvalues > testdata/modifier-values.txt && cc -O2 -o $d/modnames ../internal/libdrmgen/modnames.c $(pkg-config --cflags --libs libdrm) && $d/modnames < testdata/modifier-values.txt > testdata/libdrm-modifier-names.tsv; s=$?; rm -rf $d; exit $s"
+//go:generate sh -c "set -e; d=${DOLLAR}(mktemp -d); trap 'rm -rf ${DOLLAR}d' EXIT; go run ./internal/genvalues > testdata/modifier-values.txt; cc -O2 -Wall -o ${DOLLAR}d/modnames ../internal/libdrmgen/modnames.c ${DOLLAR}(pkg-config --cflags --libs libdrm); ${DOLLAR}d/modnames < testdata/modifier-values.txt > testdata/libdrm-modifier-names.tsv"
 
 import (
 	"strconv"
