@@ -9,44 +9,38 @@ import (
 // (stride srcStride) into the linear dst (stride dstStride). Every size is
 // checked before the first byte moves.
 func (t *Tiler) Detile(dst []byte, dstStride int, src []byte, srcStride int, widthBytes, height int) error {
-	if err := t.checkTiled(src, srcStride, widthBytes, height, "tiled source"); err != nil {
-		return fmt.Errorf("detile %s: %w", t.name(), err)
-	}
-	if err := checkLinear(dst, dstStride, widthBytes, height, "linear destination"); err != nil {
-		return fmt.Errorf("detile %s: %w", t.name(), err)
-	}
-	if widthBytes == 0 {
-		return nil
-	}
-	if t.kind == kindSwizzle && t.run >= tileMajorRun {
-		t.moveSurface(dst, dstStride, src, srcStride, widthBytes, height, true)
-		return nil
-	}
-	for y := 0; y < height; y++ {
-		t.moveRow(dst[y*dstStride:y*dstStride+widthBytes], src, srcStride, height, y, true)
-	}
-	return nil
+	return t.convert(dst, dstStride, src, srcStride, widthBytes, height, true)
 }
 
 // Tile is the inverse of Detile: it copies the linear src into the tiled
 // dst. Bytes of dst outside the plane's widthBytes by height (stride padding,
 // rows of a partial last tile row past height) are left as they were.
 func (t *Tiler) Tile(dst []byte, dstStride int, src []byte, srcStride int, widthBytes, height int) error {
-	if err := t.checkTiled(dst, dstStride, widthBytes, height, "tiled destination"); err != nil {
-		return fmt.Errorf("tile %s: %w", t.name(), err)
+	return t.convert(src, srcStride, dst, dstStride, widthBytes, height, false)
+}
+
+// convert moves a whole plane between lin and tiled; toLinear picks the
+// direction, and with it the names the errors use.
+func (t *Tiler) convert(lin []byte, linStride int, tiled []byte, tiledStride int, widthBytes, height int, toLinear bool) error {
+	op, tiledWhat, linWhat := "tile", "tiled destination", "linear source"
+	if toLinear {
+		op, tiledWhat, linWhat = "detile", "tiled source", "linear destination"
 	}
-	if err := checkLinear(src, srcStride, widthBytes, height, "linear source"); err != nil {
-		return fmt.Errorf("tile %s: %w", t.name(), err)
+	if err := t.checkTiled(tiled, tiledStride, widthBytes, height, tiledWhat); err != nil {
+		return fmt.Errorf("%s %s: %w", op, t.name(), err)
+	}
+	if err := checkLinear(lin, linStride, widthBytes, height, linWhat); err != nil {
+		return fmt.Errorf("%s %s: %w", op, t.name(), err)
 	}
 	if widthBytes == 0 {
 		return nil
 	}
 	if t.kind == kindSwizzle && t.run >= tileMajorRun {
-		t.moveSurface(src, srcStride, dst, dstStride, widthBytes, height, false)
+		t.moveSurface(lin, linStride, tiled, tiledStride, widthBytes, height, toLinear)
 		return nil
 	}
 	for y := 0; y < height; y++ {
-		t.moveRow(src[y*srcStride:y*srcStride+widthBytes], dst, dstStride, height, y, false)
+		t.moveRow(lin[y*linStride:y*linStride+widthBytes], tiled, tiledStride, height, y, toLinear)
 	}
 	return nil
 }
