@@ -268,23 +268,10 @@ func moveTile16(lin []byte, linStride int, tile []byte, xOff, yOff []int32, toLi
 // moveTileRuns moves the first w bytes of rows rows of one tile, in runs of
 // t.run bytes; the last run may be short when w is not a whole number of runs.
 func (t *Tiler) moveTileRuns(lin []byte, linStride int, tile []byte, w, rows int, toLinear bool) {
-	run := t.run
+	// Each row of one tile is a row of the plane that starts and ends in
+	// this tile, so the row mover serves with the tile as the plane.
 	for r := 0; r < rows; r++ {
-		row := lin[r*linStride : r*linStride+w]
-		yo := int(t.yOff[r])
-		for k, o := range t.xOff {
-			d := k * run
-			if d >= w {
-				break
-			}
-			end := min(d+run, w)
-			off := yo + int(o)
-			if toLinear {
-				copy(row[d:end], tile[off:off+end-d])
-			} else {
-				copy(tile[off:off+end-d], row[d:end])
-			}
-		}
+		t.moveRowRuns(lin[r*linStride:r*linStride+w], tile, int(t.yOff[r]), toLinear)
 	}
 }
 
