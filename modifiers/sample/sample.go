@@ -79,7 +79,9 @@ func Open(info fourcc.Info, m modifier.Modifier, width, height uint32, planes []
 	if err := layout.Validate(info, m, width, height, lp); err != nil {
 		return nil, err
 	}
-	if modifier.IsCompressed(m) && !isIntelCCS(m) {
+	// Intel's compressed modifiers are all CCS, readable through the base
+	// tiling; every other compressed family is refused.
+	if modifier.IsCompressed(m) && m.Vendor() != modifier.VendorIntel {
 		return nil, fmt.Errorf("sample %s buffer with modifier %s: %w", info.Name, modifier.Name(m), tiling.ErrCompressed)
 	}
 	// The canonical layout names what each plane index holds; that does
@@ -111,17 +113,6 @@ func Open(info fourcc.Info, m modifier.Modifier, width, height uint32, planes []
 			info.Name, modifier.Name(m), len(b.color), info.NumPlanes, tiling.ErrUnsupported)
 	}
 	return b, nil
-}
-
-func isIntelCCS(m modifier.Modifier) bool {
-	if m.Vendor() != modifier.VendorIntel {
-		return false
-	}
-	switch m {
-	case modifier.IntelXTiled, modifier.IntelYTiled, modifier.IntelYfTiled, modifier.Intel4Tiled:
-		return false
-	}
-	return m.Value() <= modifier.Intel4TiledBMGCCS.Value()
 }
 
 func openColor(info fourcc.Info, m modifier.Modifier, plane int, width, height uint32, p Plane) (colorPlane, error) {

@@ -32,16 +32,7 @@ func BenchmarkDetile1080p(b *testing.B) {
 		{"Samsung", modifier.Samsung64x32Tile},
 		{"VivanteSuper", modifier.VivanteSuperTiled},
 	} {
-		tl, err := For(c.mod, cpp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		stride := alignUp(wb, tl.StrideAlign())
-		size, err := tl.MinSize(stride, wb, h)
-		if err != nil {
-			b.Fatal(err)
-		}
-		src := filled(size)
+		tl, stride, src := benchPlane(b, c.mod, cpp, wb, h)
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(wb * h))
 			b.ReportAllocs()
@@ -69,16 +60,7 @@ func BenchmarkDetileRow(b *testing.B) {
 		{"Y", modifier.IntelYTiled},
 		{"4", modifier.Intel4Tiled},
 	} {
-		tl, err := For(c.mod, cpp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		stride := alignUp(wb, tl.StrideAlign())
-		size, err := tl.MinSize(stride, wb, h)
-		if err != nil {
-			b.Fatal(err)
-		}
-		src := filled(size)
+		tl, stride, src := benchPlane(b, c.mod, cpp, wb, h)
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(wb))
 			b.ReportAllocs()
@@ -132,4 +114,20 @@ func filled(n int) []byte {
 		b[i] = byte(i*31 + i>>12)
 	}
 	return b
+}
+
+// benchPlane returns the Tiler of mod, the tightest stride it accepts for
+// rows of wb bytes, and a written tiled plane of h such rows.
+func benchPlane(b *testing.B, mod modifier.Modifier, cpp, wb, h int) (*Tiler, int, []byte) {
+	b.Helper()
+	tl, err := For(mod, cpp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stride := alignUp(wb, tl.StrideAlign())
+	size, err := tl.MinSize(stride, wb, h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tl, stride, filled(size)
 }
