@@ -35,6 +35,12 @@ func (t *Tiler) convert(lin []byte, linStride int, tiled []byte, tiledStride int
 	if widthBytes == 0 {
 		return nil
 	}
+	if toLinear {
+		if p := t.streamPathFor(lin, linStride, widthBytes, height); p != pathNone {
+			t.detileStream(p, lin, linStride, tiled, tiledStride, widthBytes, height)
+			return nil
+		}
+	}
 	if t.kind == kindSwizzle && t.run >= tileMajorRun {
 		t.moveSurface(lin, linStride, tiled, tiledStride, widthBytes, height, toLinear)
 		return nil

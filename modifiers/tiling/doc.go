@@ -76,6 +76,21 @@
 // so 2x2 groups alternate Z and mirrored-Z shapes and a lone last tile row
 // is plain left to right; offset = i*2048 + (y mod 32)*64 + (xb mod 64).
 //
+// # Speed
+//
+// DetileRow and small planes use ordinary loads and stores, so the rows
+// they produce stay in cache for the compositor that reads them next. A
+// whole-plane Detile of 1 MiB or more into a 16-byte-aligned destination
+// with a 16-byte-aligned stride streams instead (amd64, SSE2 assembly in
+// stream_amd64.s): non-temporal stores skip reading each destination line
+// before overwriting it, as a large memmove does. Intel X goes one 512-byte
+// run at a time; layouts with 16-byte runs (Intel Y, Yf, Tile4, NVIDIA
+// block linear, Vivante super-tiled at 4 bytes per pixel) go four rows at a
+// time, so every 64-byte source line is read once and whole. Partial last
+// tiles and leftover rows take the portable path, and other architectures
+// take it throughout; TestStreamMatchesRows holds both paths to the same
+// bytes.
+//
 // # Not implemented (ErrUnsupported)
 //
 // NVIDIA G80-GT2xx GOBs (g=1, 64 B x 4 rows) and desktop Fermi-Volta or
