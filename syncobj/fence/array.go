@@ -1,0 +1,107 @@
+package fence
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall"
+)
+
+// NewArray returns a fence that stands for fences (dma_fence_array): it
+// signals when all of them have, or with signalOnAny when the first one
+// has. It takes the first error among the fences that signalled before it.
+// The array watches its fences only once someone waits on it, as the
+// kernel's does through enable_signaling.
+func NewArray(fences []*Fence, ctx *Context, seqno uint64, signalOnAny bool) (*Fence, error) {
+	if len(fences) == 0 {
+		return nil, fmt.Errorf("fence array of no fences: %w", syscall.EINVAL)
+	}
+	for i, f := range fences {
+		if f == nil {
+			return nil, fmt.Errorf("fence array: fence %d is nil: %w", i, syscall.EINVAL)
+		}
+	}
+	a := &arrayOps{fences: append([]*Fence(nil), fences...), any: signalOnAny}
+	a.cbs = make([]Callback, len(fences))
+	a.pending.Store(int32(len(fences)))
+	if signalOnAny {
+		a.pending.Store(1)
+	}
+	return New(a, ctx, seqno), nil
+}
+
+type arrayOps struct {
+	fences  []*Fence
+	any     bool
+	cbs     []Callback
+	pending atomic.Int32
+	errOnce sync.Once
+}
+
+func (*arrayOps) DriverName() string           { return "dma_fence_array" }
+func (*arrayOps) TimelineName(f *Fence) string { return "unbound" }
+
+// Children returns the fences the array stands for.
+func (a *arrayOps) Children(f *Fence) []*Fence { return a.fences }
+
+func (a *arrayOps) Signaled(f *Fence) bool {
+	// Without enabled signalling, poll the children (dma_fence_array_signaled).
+	n := 0
+	for _, c := range a.fences {
+		if c.IsSignaled() {
+			n++
+			if a.any {
+				a.takeError(f, c)
+				return true
+			}
+		}
+	}
+	if n < len(a.fences) {
+		return false
+	}
+	for _, c := range a.fences {
+		a.takeError(f, c)
+	}
+	return true
+}
+
+func (a *arrayOps) takeError(f, c *Fence) {
+	if e := c.Error(); e != 0 {
+		a.errOnce.Do(func() { _ = f.SetError(e) })
+	}
+}
+
+func (a *arrayOps) EnableSignaling(f *Fence) bool {
+	for i, c := range a.fences {
+		err := c.AddCallback(&a.cbs[i], func(c *Fence, cb *Callback) { a.childDone(f, c) })
+		if err != nil { // already signalled
+			a.childDone(f, c)
+		}
+	}
+	return true
+}
+
+func (a *arrayOps) childDone(f, c *Fence) {
+	a.takeError(f, c)
+	if a.pending.Add(-1) == 0 {
+		_ = f.Signal()
+	}
+}
+
+// Unwrap returns the individual fences f stands for, flattening arrays and
+// any other Container (timeline chains), in order; a plain fence unwraps to
+// itself. It is what sync_file's info and merge see.
+func Unwrap(f *Fence) []*Fence {
+	return unwrapInto(nil, f, 0)
+}
+
+func unwrapInto(out []*Fence, f *Fence, depth int) []*Fence {
+	c, ok := f.ops.(Container)
+	if !ok || depth > 64 {
+		return append(out, f)
+	}
+	for _, ch := range c.Children(f) {
+		out = unwrapInto(out, ch, depth+1)
+	}
+	return out
+}
