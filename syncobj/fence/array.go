@@ -2,7 +2,6 @@ package fence
 
 import (
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -35,7 +34,6 @@ type arrayOps struct {
 	any     bool
 	cbs     []Callback
 	pending atomic.Int32
-	errOnce sync.Once
 }
 
 func (*arrayOps) DriverName() string           { return "dma_fence_array" }
@@ -65,10 +63,12 @@ func (a *arrayOps) Signaled(f *Fence) bool {
 	return true
 }
 
+// takeError passes a member's error on to the array: the first error
+// among the members that finished before the array signalled wins, and
+// members finishing afterwards change nothing (a signal-on-any array
+// routinely sees its other members finish later, which is no misuse).
 func (a *arrayOps) takeError(f, c *Fence) {
-	if e := c.Error(); e != 0 {
-		a.errOnce.Do(func() { _ = f.SetError(e) })
-	}
+	f.setErrorIfPending(c.Error())
 }
 
 func (a *arrayOps) EnableSignaling(f *Fence) bool {

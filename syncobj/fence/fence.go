@@ -268,27 +268,51 @@ func (f *Fence) Status() int {
 // first waiter. Every wait and AddCallback calls it; it is exported for
 // signallers that want hardware interrupts enabled early.
 func (f *Fence) EnableSignaling() {
-	st := f.state.Load()
-	if st&(flagEnableSignal|flagSignaled) != 0 {
+	if f.state.Load()&(flagEnableSignal|flagSignaled) != 0 {
 		return
-	}
-	if f.state.Or(flagEnableSignal)&flagEnableSignal != 0 {
-		return // another waiter got here first
 	}
 	es, ok := f.ops.(EnableSignaler)
 	if !ok {
-		return // without the hook, signalling is always enabled
+		f.state.Or(flagEnableSignal) // without the hook, signalling is always enabled
+		return
 	}
 	// The hook may race with the signaller. Holding an extra reference
 	// from a true return until the signal (dropped in SignalTimestamp) is
-	// the pattern the kernel documents; the flag is set before the hook
-	// runs, so a signal that lands during the hook still finds it.
+	// the pattern the kernel documents. The reference is taken first and
+	// both flags are set in one step, and only while the fence is still
+	// pending: a signal then either lands before (the hook is not run and
+	// the reference is given back) or after (it finds flagEnableRef and
+	// drops the reference), never in between, where it would leak.
 	f.refs.Add(1)
-	f.state.Or(flagEnableRef)
+	for {
+		st := f.state.Load()
+		if st&(flagEnableSignal|flagSignaled) != 0 {
+			f.refs.Add(-1) // another waiter or the signaller got here first
+			return
+		}
+		if f.state.CompareAndSwap(st, st|flagEnableSignal|flagEnableRef) {
+			break
+		}
+	}
 	if !es.EnableSignaling(f) {
 		if f.state.And(^flagEnableRef)&flagEnableRef != 0 {
 			f.refs.Add(-1)
 		}
 		_ = f.Signal()
 	}
+}
+
+// setErrorIfPending records errno unless the fence has signalled or
+// already carries an error, silently: it is for containers whose members
+// finish in any order, where "too late" and "someone was first" are
+// normal, not misuse (the kernel's cmpxchg on the pending error).
+func (f *Fence) setErrorIfPending(errno syscall.Errno) {
+	if errno == 0 || errno > MaxErrno {
+		return
+	}
+	f.mu.Lock()
+	if f.state.Load()&flagSignaled == 0 {
+		f.errno.CompareAndSwap(0, int32(errno))
+	}
+	f.mu.Unlock()
 }

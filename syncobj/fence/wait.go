@@ -41,6 +41,16 @@ func (f *Fence) DefaultWait(ctx context.Context, timeout time.Duration) (time.Du
 	if f.IsSignaled() {
 		return timeout, nil
 	}
+	// A pending interruption is reported before the zero-timeout answer,
+	// in the kernel's order (dma_fence_default_wait checks signal_pending
+	// first), so a cancelled caller never mistakes it for a timeout.
+	if ctx != nil {
+		select {
+		case <-ctx.Done():
+			return timeout, interrupted(ctx)
+		default:
+		}
+	}
 	if timeout == 0 {
 		return 0, syscall.ETIME
 	}
