@@ -8,7 +8,9 @@ import (
 
 // NewArray returns a fence that stands for fences (dma_fence_array): it
 // signals when all of them have, or with signalOnAny when the first one
-// has. It takes the first error among the fences that signalled before it.
+// has. With signalling enabled (any wait or callback does it) it takes the
+// first error among the fences that signalled before it; a merely polled
+// array signals without one, as the kernel's does.
 // The array watches its fences only once someone waits on it, as the
 // kernel's does through enable_signaling.
 func NewArray(fences []*Fence, ctx *Context, seqno uint64, signalOnAny bool) (*Fence, error) {
@@ -42,25 +44,25 @@ func (*arrayOps) TimelineName(f *Fence) string { return "unbound" }
 // Children returns the fences the array stands for.
 func (a *arrayOps) Children(f *Fence) []*Fence { return a.fences }
 
+// Signaled is dma_fence_array_signaled. Once signalling is enabled the
+// member callbacks keep the count and carry the errors, so only the count
+// is read. Before that the members are polled, and, exactly as in the
+// kernel, a polled array signals without an error even when members
+// failed: the kernel clears its "pending error" marker and only member
+// callbacks (enabled signalling) ever pass errors on.
 func (a *arrayOps) Signaled(f *Fence) bool {
-	// Without enabled signalling, poll the children (dma_fence_array_signaled).
-	n := 0
+	pending := a.pending.Load()
+	if f.state.Load()&flagEnableSignal != 0 {
+		return pending <= 0
+	}
 	for _, c := range a.fences {
 		if c.IsSignaled() {
-			n++
-			if a.any {
-				a.takeError(f, c)
+			if pending--; pending <= 0 {
 				return true
 			}
 		}
 	}
-	if n < len(a.fences) {
-		return false
-	}
-	for _, c := range a.fences {
-		a.takeError(f, c)
-	}
-	return true
+	return false
 }
 
 // takeError passes a member's error on to the array: the first error
