@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 func TestAllocContexts(t *testing.T) {
@@ -358,4 +359,17 @@ func TestFenceIdentity(t *testing.T) {
 	assert.Contains(t, f.String(), "seqno 42")
 	assert.NotNil(t, New(testOps{}, nil, 1).Context(), "a nil context gets a fresh one")
 	assert.Positive(t, Now())
+}
+
+func TestNowIsClockMonotonic(t *testing.T) {
+	var ts unix.Timespec
+	before := Now()
+	require.NoError(t, unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts))
+	after := Now()
+	// The kernel's reading lies between two of ours, up to the constant
+	// start-up sampling offset, which the two start-up samples bound.
+	slack := monoErr
+	assert.GreaterOrEqual(t, ts.Nano(), before-slack)
+	assert.LessOrEqual(t, ts.Nano(), after+slack)
+	assert.LessOrEqual(t, before, after)
 }

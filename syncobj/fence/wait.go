@@ -148,8 +148,9 @@ func WaitAny(ctx context.Context, fences []*Fence, timeout time.Duration) (idx i
 			f.RemoveCallback(&cbs[i])
 		}
 	}()
+	wake := w.wake // one method value for all the registrations
 	for i, f := range fences {
-		if err := f.AddCallback(&cbs[i], w.wake); err != nil {
+		if err := f.AddCallback(&cbs[i], wake); err != nil {
 			return i, timeout, nil
 		}
 	}
