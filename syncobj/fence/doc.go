@@ -22,7 +22,14 @@
 //     (ERESTARTSYS, via context cancellation) apart. A zero timeout is a
 //     status query that neither blocks nor allocates.
 //   - WaitAny and arrays use callbacks only, so every fence kind works in
-//     them, including ones with a custom wait.
+//     them, including ones with a custom wait. An array passes on its
+//     members' first error only through those callbacks, i.e. once someone
+//     waited on it; a merely polled array signals without error, exactly as
+//     dma_fence_array_signaled does.
+//   - The enable hook's extra reference is taken together with the
+//     "enabled" flag, in one atomic step that fails if the fence has
+//     signalled, so a signal racing the first waiter can neither leak it
+//     nor drop it twice.
 //
 // Misuse the kernel WARNs about (a seqno signalling behind a later one on
 // its context, an error set after the signal or outside 1..MaxErrno, the
