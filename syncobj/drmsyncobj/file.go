@@ -230,14 +230,16 @@ func (f *File) Query(handles []Handle, points []uint64, flags uint32) error {
 	if len(handles) == 0 {
 		return fmt.Errorf("syncobj query: no handles: %w", syscall.EINVAL)
 	}
-	if points == nil || len(points) < len(handles) {
-		return fmt.Errorf("syncobj query: %d points for %d handles: %w", len(points), len(handles), syscall.EFAULT)
-	}
 	objs, err := f.findAll("query", handles)
 	if err != nil {
 		return err
 	}
+	// The kernel copies each point out as it goes, so a short array gets
+	// the points that fit and then EFAULT.
 	for i, s := range objs {
+		if i >= len(points) {
+			return fmt.Errorf("syncobj query: %d points for %d handles: %w", len(points), len(handles), syscall.EFAULT)
+		}
 		points[i] = query(s, flags)
 	}
 	return nil
