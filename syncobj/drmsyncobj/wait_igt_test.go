@@ -659,4 +659,3 @@ func binWWaitInterrupted(t *testing.T, tf uint32) {
 	require.GreaterOrEqual(t, fence.Now(), deadline, "ETIME before the deadline")
 	require.NoError(t, f.Destroy(h, 0))
 }
-
