@@ -43,7 +43,7 @@ func (c *Context) ID() uint64 { return c.id }
 // signaled records f's signal and reports an order violation: a fence
 // signalling after a later seqno on its context already has.
 func (c *Context) signaled(f *Fence) {
-	if c == stubContext {
+	if c == stubContext || f.state.Load()&flagBornLate != 0 {
 		return
 	}
 	next := f.seqno + 1

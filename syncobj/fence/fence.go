@@ -71,6 +71,7 @@ const (
 	flagSignaled uint32 = 1 << iota
 	flagEnableSignal
 	flagEnableRef // enable_signaling returned true and holds a reference until the signal
+	flagBornLate  // created after a later seqno of its context had signalled
 )
 
 // Fence is a dma_fence: a one-shot completion on a context, with an
@@ -97,6 +98,11 @@ func New(ops Ops, ctx *Context, seqno uint64) *Fence {
 		ctx = AllocContext()
 	}
 	f := &Fence{ops: ops, ctx: ctx, seqno: seqno}
+	if ctx.last.Load() > seqno+1 {
+		// A point the timeline has already passed (sw_sync creates these
+		// and signals them at once): its signal cannot be out of order.
+		f.state.Store(flagBornLate)
+	}
 	f.refs.Store(1)
 	f.cbs.next, f.cbs.prev = &f.cbs, &f.cbs
 	return f

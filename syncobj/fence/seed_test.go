@@ -304,6 +304,12 @@ func TestSeed(t *testing.T) {
 		}
 		require.NoError(t, New(testOps{}, nil, 1).Signal())
 		assert.Len(t, w.all(), 1)
+
+		// A fence created for a seqno its context has already passed (a
+		// sw_sync point below the timeline's value) signals at once; that is
+		// not an order violation.
+		require.NoError(t, New(testOps{}, c2, 2).Signal())
+		assert.Len(t, w.all(), 1)
 	})
 
 	t.Run("13-release-with-callbacks-registered", func(t *testing.T) {
