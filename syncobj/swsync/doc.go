@@ -43,7 +43,9 @@
 // from the timeline when their last reference goes (Go's collector frees
 // memory, and fence references are advisory here), so CreateFence may hand
 // back a pending point every earlier file of which was closed, where the
-// kernel would make a new, equivalent one. And a point created already
-// passed, behind a higher seqno that signalled earlier, is reported by the
-// fence package's out-of-order check, which the kernel does not have.
+// kernel would make a new, equivalent one. And the fence package's
+// out-of-order check, which the kernel does not have and which compares
+// 64-bit seqnos, reports two legitimate sw_sync events: a point created
+// already passed, below a seqno that signalled earlier, and the first point
+// to signal after the counter wraps past 2^32.
 package swsync

@@ -53,10 +53,14 @@ func Merge(name string, a, b *File) (*File, error) {
 // mergeFences is __dma_fence_unwrap_merge for two fences and returns a
 // fence the caller owns a reference to.
 func mergeFences(a, b *fence.Fence) (*fence.Fence, error) {
-	var (
-		pending []*fence.Fence
-		latest  int64 // latest timestamp among the signalled fences
-	)
+	// Room for the common merges on the stack; NewArray copies what it
+	// keeps, so nothing here outlives the call.
+	var buf [16]*fence.Fence
+	pending := buf[:0]
+	if n := countLeaves(a, 0) + countLeaves(b, 0); n > len(buf) {
+		pending = make([]*fence.Fence, 0, n)
+	}
+	var latest int64 // latest timestamp among the signalled fences
 	pending, latest = collectPending(pending, latest, a, 0)
 	pending, latest = collectPending(pending, latest, b, 0)
 
@@ -104,9 +108,6 @@ func collectPending(out []*fence.Fence, latest int64, f *fence.Fence, depth int)
 		return out, latest
 	}
 	if !f.IsSignaled() {
-		if out == nil {
-			out = make([]*fence.Fence, 0, 8)
-		}
 		return append(out, f), latest
 	}
 	if ts, ok := f.Timestamp(); ok && ts > latest {
