@@ -29,10 +29,14 @@ func nodeOf(f *fence.Fence) *node {
 }
 
 // New creates a chain node for seqno wrapping f, after prev (nil starts a
-// chain). It takes over one reference to prev and one to f. The node
+// chain). It takes over one reference to prev and one to f; a nil f stands
+// for an already signalled fence. The node
 // continues prev's timeline when prev is a chain node and seqno is later;
 // otherwise it starts a new timeline with seqno raised to prev's.
 func New(prev, f *fence.Fence, seqno uint64) *fence.Fence {
+	if f == nil {
+		f = fence.NewSignaled() // a link must wrap something; nothing to wait for is a signalled stub
+	}
 	n := &node{prev: prev, fence: f}
 	pn := nodeOf(prev)
 	if pn != nil && seqno > prev.Seqno() {

@@ -15,7 +15,8 @@ import (
 type Handle uint32
 
 // File is one drm_file's syncobj handle table (an idr based at 1: the
-// lowest free handle is reused first). It is safe for concurrent use.
+// lowest free handle is reused first). It is safe for concurrent use; the
+// zero value is an empty table, like NewFile's.
 type File struct {
 	mu      sync.RWMutex
 	objs    []*Syncobj // indexed by handle; [0] is always nil
@@ -37,7 +38,10 @@ const maxHandle = math.MaxInt32
 func (f *File) install(s *Syncobj) (Handle, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	i := f.lowFree
+	if len(f.objs) == 0 {
+		f.objs = make([]*Syncobj, 1) // a zero File: handle 0 is never handed out
+	}
+	i := max(f.lowFree, 1)
 	for i < len(f.objs) && f.objs[i] != nil {
 		i++
 	}

@@ -48,7 +48,7 @@ var stub = fence.NewSignaled()
 // Syncobj is one drm_syncobj: a replaceable pointer to a fence (nil, a
 // plain fence, or the head of a timeline chain), plus the waiters that want
 // to hear when a fence for their point shows up. It is safe for concurrent
-// use.
+// use, and the zero value is a syncobj without a fence.
 type Syncobj struct {
 	mu      sync.Mutex
 	fence   *fence.Fence // one reference owned by the syncobj
@@ -61,7 +61,6 @@ type Syncobj struct {
 // fence when signaled is true (DRM_SYNCOBJ_CREATE_SIGNALED).
 func NewSyncobj(signaled bool) *Syncobj {
 	s := &Syncobj{}
-	s.waiters.next, s.waiters.prev = &s.waiters, &s.waiters
 	if signaled {
 		s.ReplaceFence(fence.NewSignaled())
 	}
@@ -233,7 +232,15 @@ func (s *Syncobj) resolveLocked(w *waitEntry) bool {
 	return true
 }
 
+// initLocked makes the zero Syncobj usable: its waiter list starts empty.
+func (s *Syncobj) initLocked() {
+	if s.waiters.next == nil {
+		s.waiters.next, s.waiters.prev = &s.waiters, &s.waiters
+	}
+}
+
 func (s *Syncobj) wakeWaitersLocked() {
+	s.initLocked()
 	for w := s.waiters.next; w != &s.waiters; {
 		next := w.next
 		if s.resolveLocked(w) {
@@ -256,6 +263,7 @@ func (s *Syncobj) addWait(w *waitEntry) {
 		return
 	}
 	s.mu.Lock()
+	s.initLocked()
 	if !s.resolveLocked(w) {
 		w.prev, w.next = s.waiters.prev, &s.waiters
 		s.waiters.prev.next = w

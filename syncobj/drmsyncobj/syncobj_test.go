@@ -330,3 +330,24 @@ func BenchmarkWaitZeroTimeout(b *testing.B) {
 		})
 	}
 }
+
+func TestZeroValues(t *testing.T) {
+	var f File
+	h, err := f.Create(0)
+	require.NoError(t, err)
+	assert.Equal(t, Handle(1), h)
+	var s Syncobj
+	assert.Nil(t, s.Fence())
+	fn := unitFence()
+	s.ReplaceFence(fn)
+	s.AddPoint(2, nil)
+	got, err := s.FindFence(0, WaitForSubmit)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), got.Seqno())
+	hz := f.Install(&s)
+	_, err = f.TimelineWait(nil, []Handle{hz}, []uint64{2}, 0, 0)
+	assert.ErrorIs(t, err, syscall.ETIME, "the nil fence of point 2 is signalled, point 1's plain fence is not")
+	require.NoError(t, fn.Signal())
+	_, err = f.TimelineWait(nil, []Handle{hz}, []uint64{2}, 0, 0)
+	assert.NoError(t, err)
+}
