@@ -17,8 +17,11 @@ const stackCount = 4
 // Wait waits on the current fences of handles (SYNCOBJ_WAIT). deadlineNsec
 // is an absolute CLOCK_MONOTONIC time (fence.Now); 0 or any time already
 // past makes the wait a poll (the kernel's timeout_nsec is signed, so the
-// UINT64_MAX that userspace passes is a poll too). Without WaitAll it
-// returns the index of the first signalled syncobj. Errors: EINVAL for bad
+// UINT64_MAX that userspace passes is a poll too). firstSignaled is what
+// the kernel writes back on success: without WaitAll the index of a
+// signalled syncobj; with WaitAll the first index already signalled when
+// the wait began, or 0xffffffff if none was (callers should not rely on
+// it). On error it is 0, as the kernel writes nothing. Errors: EINVAL for bad
 // flags or a syncobj without a fence (unless WaitForSubmit), ENOENT for an
 // unknown handle, ETIME at the deadline, ERESTARTSYS (fence.ERESTARTSYS,
 // with ctx.Err()) when ctx is cancelled. No handles succeed at once.
@@ -85,7 +88,10 @@ func (f *File) wait(ctx context.Context, handles []Handle, points []uint64, dead
 	// Snapshot every fence up front, so that a syncobj without one is
 	// EINVAL now and never later.
 	lenient := flags&(WaitForSubmit|WaitAvailable) != 0
-	signaled, first := 0, uint32(0)
+	// first is what the kernel writes back: the first index found
+	// signalled by this pass, or ~0. A wait for all keeps it even when it
+	// then sleeps; a wait for any overwrites it with the index that ends it.
+	signaled, first := 0, ^uint32(0)
 	for i, s := range objs {
 		fn, ok := s.lookupPoint(pointAt(points, i))
 		if !ok {
@@ -106,9 +112,9 @@ func (f *File) wait(ctx context.Context, handles []Handle, points []uint64, dead
 		return first, nil
 	}
 	if timeout == 0 {
-		return f.poll(objs, fences, points, flags)
+		return f.poll(objs, fences, points, flags, first)
 	}
-	return f.sleep(ctx, objs, fences, points, timeout, flags)
+	return f.sleep(ctx, objs, fences, points, timeout, flags, first)
 }
 
 // errMissing is bare so a poll that expects it does not allocate.
@@ -125,7 +131,7 @@ func pointAt(points []uint64, i int) uint64 {
 // does after registering (FOR_SUBMIT waits resolve once more under the
 // lock; a callback that cannot be added means signalled) without leaving
 // anything registered.
-func (f *File) poll(objs []*Syncobj, fences []*fence.Fence, points []uint64, flags uint32) (uint32, error) {
+func (f *File) poll(objs []*Syncobj, fences []*fence.Fence, points []uint64, flags, first uint32) (uint32, error) {
 	signaled := 0
 	for i := range fences {
 		fn := fences[i]
@@ -145,7 +151,7 @@ func (f *File) poll(objs []*Syncobj, fences []*fence.Fence, points []uint64, fla
 		}
 	}
 	if signaled == len(fences) {
-		return 0, nil
+		return first, nil
 	}
 	return 0, syscall.ETIME
 }
@@ -160,7 +166,7 @@ func enableAndCheck(fn *fence.Fence) bool {
 // sleep is the blocking part of the wait loop. Each entry wakes the one
 // channel this wait parks on; everything registered is removed before it
 // returns.
-func (f *File) sleep(ctx context.Context, objs []*Syncobj, fences []*fence.Fence, points []uint64, timeout time.Duration, flags uint32) (uint32, error) {
+func (f *File) sleep(ctx context.Context, objs []*Syncobj, fences []*fence.Fence, points []uint64, timeout time.Duration, flags, first uint32) (uint32, error) {
 	n := len(objs)
 	wake := make(chan struct{}, 1)
 	entries := make([]waitEntry, n)
@@ -222,7 +228,7 @@ func (f *File) sleep(ctx context.Context, objs []*Syncobj, fences []*fence.Fence
 			}
 		}
 		if signaled == n {
-			return 0, nil
+			return first, nil
 		}
 		if expired {
 			return 0, syscall.ETIME
@@ -244,13 +250,13 @@ func (f *File) sleep(ctx context.Context, objs []*Syncobj, fences []*fence.Fence
 		case <-done:
 			// The kernel looks at pending signals only after its checks, so
 			// a wait that completed meanwhile still succeeds.
-			return f.interruptedAfterCheck(ctx, entries, flags)
+			return f.interruptedAfterCheck(ctx, entries, flags, first)
 		}
 	}
 }
 
 // interruptedAfterCheck makes the final pass after a cancellation.
-func (f *File) interruptedAfterCheck(ctx context.Context, entries []waitEntry, flags uint32) (uint32, error) {
+func (f *File) interruptedAfterCheck(ctx context.Context, entries []waitEntry, flags, first uint32) (uint32, error) {
 	signaled := 0
 	for i := range entries {
 		fn := entries[i].fence.Load()
@@ -265,7 +271,7 @@ func (f *File) interruptedAfterCheck(ctx context.Context, entries []waitEntry, f
 		}
 	}
 	if signaled == len(entries) {
-		return 0, nil
+		return first, nil
 	}
 	return 0, fmt.Errorf("syncobj wait interrupted: %w", errors.Join(fence.ERESTARTSYS, ctx.Err()))
 }

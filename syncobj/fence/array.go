@@ -103,6 +103,9 @@ func unwrapInto(out []*Fence, f *Fence, depth int) []*Fence {
 		return append(out, f)
 	}
 	for _, ch := range c.Children(f) {
+		if ch == nil {
+			continue // a Container must not report nil, but a bad one costs nothing here
+		}
 		out = unwrapInto(out, ch, depth+1)
 	}
 	return out

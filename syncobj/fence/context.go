@@ -46,15 +46,56 @@ func (c *Context) signaled(f *Fence) {
 	if c == stubContext || f.state.Load()&flagBornLate != 0 {
 		return
 	}
-	next := f.seqno + 1
+	wrap := uses32BitSeqno(f.ops)
 	for {
 		cur := c.last.Load()
-		if cur > next {
-			warn(WarnOutOfOrder, f, fmt.Sprintf("seqno %d signalled after seqno %d on the same context", f.seqno, cur-1))
-			return
+		if cur != 0 {
+			prev := cur - 1
+			if seqnoLater(wrap, prev, f.seqno) {
+				warn(WarnOutOfOrder, f, fmt.Sprintf("seqno %d signalled after seqno %d on the same context", f.seqno, prev))
+				return
+			}
+			if prev == f.seqno {
+				return
+			}
 		}
-		if cur == next || c.last.CompareAndSwap(cur, next) {
+		if c.last.CompareAndSwap(cur, f.seqno+1) {
 			return
 		}
 	}
+}
+
+// passed reports whether a seqno later than seqno has signalled on c.
+func (c *Context) passed(ops Ops, seqno uint64) bool {
+	cur := c.last.Load()
+	return cur != 0 && seqnoLater(uses32BitSeqno(ops), cur-1, seqno)
+}
+
+// Seqno32 is implemented by the ops of fences whose seqnos are 32-bit
+// counters that wrap, as the kernel's dma_fence_ops without
+// use_64bit_seqno (sw_sync's). Their seqnos compare with the kernel's
+// wrapping rule everywhere: in IsLater and in the order check.
+type Seqno32 interface {
+	Seqno32() bool
+}
+
+func uses32BitSeqno(ops Ops) bool {
+	s, ok := ops.(Seqno32)
+	return ok && s.Seqno32()
+}
+
+// seqnoLater is __dma_fence_is_later: whether a comes after b.
+func seqnoLater(wrap bool, a, b uint64) bool {
+	if wrap {
+		return int32(uint32(a)-uint32(b)) > 0
+	}
+	return a > b
+}
+
+// IsLater is dma_fence_is_later for two fences of one context: whether a
+// comes after b. For Seqno32 fences only the low 32 bits count, and a is
+// later when (int32)(a - b) > 0; every other fence compares as a plain
+// 64-bit number.
+func IsLater(a, b *Fence) bool {
+	return seqnoLater(uses32BitSeqno(a.ops), a.seqno, b.seqno)
 }

@@ -98,7 +98,7 @@ func New(ops Ops, ctx *Context, seqno uint64) *Fence {
 		ctx = AllocContext()
 	}
 	f := &Fence{ops: ops, ctx: ctx, seqno: seqno}
-	if ctx.last.Load() > seqno+1 {
+	if ctx.passed(ops, seqno) {
 		// A point the timeline has already passed (sw_sync creates these
 		// and signals them at once): its signal cannot be out of order.
 		f.state.Store(flagBornLate)

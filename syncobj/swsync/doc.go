@@ -16,8 +16,8 @@
 //     kernel ignores sw_sync_create_fence_data.name: the file's name is the
 //     derived "sw_sync-<timeline><context>-<seqno>".
 //   - "Passed" is 32-bit wrapping arithmetic: value v has passed seqno s
-//     when (int32)(s - v) <= 0. Fence ops implement syncfile.Seqno32 so
-//     that merges compare these seqnos the same way.
+//     when (int32)(s - v) <= 0. Fence ops implement fence.Seqno32 so
+//     that merges and the order check compare these seqnos the same way.
 //   - Inc(n) adds n in steps of at most MaxInt32 (the kernel's SW_SYNC_IOC_INC
 //     loop, which matters because of the wrapping rule) and, after each
 //     step, signals the pending points it has passed, in timeline order,
@@ -39,13 +39,9 @@
 // timeline or query it; calling Inc or Close on the same timeline from a
 // callback deadlocks, as it would in the kernel.
 //
-// Two differences from the kernel are deliberate. Points are not dropped
+// One difference from the kernel is deliberate. Points are not dropped
 // from the timeline when their last reference goes (Go's collector frees
 // memory, and fence references are advisory here), so CreateFence may hand
 // back a pending point every earlier file of which was closed, where the
-// kernel would make a new, equivalent one. And the fence package's
-// out-of-order check, which the kernel does not have and which compares
-// 64-bit seqnos, reports two legitimate sw_sync events: a point created
-// already passed, below a seqno that signalled earlier, and the first point
-// to signal after the counter wraps past 2^32.
+// kernel would make a new, equivalent one.
 package swsync

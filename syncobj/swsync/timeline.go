@@ -263,5 +263,5 @@ func (o *pointOps) Signaled(f *fence.Fence) bool {
 	return hasPassed(uint32(f.Seqno()), o.t.passed.Load())
 }
 
-// Seqno32 tells syncfile that sw_sync seqnos wrap at 32 bits.
+// Seqno32 tells the fence package that sw_sync seqnos wrap at 32 bits.
 func (o *pointOps) Seqno32() bool { return true }

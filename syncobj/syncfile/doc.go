@@ -18,7 +18,7 @@
 //   - the rest are sorted by context and only the latest fence of each
 //     context is kept, "latest" by the kernel's is-later rule: 64-bit
 //     seqno order, or 32-bit wrapping order for fences whose ops implement
-//     Seqno32 (sw_sync's do, as the kernel's sw_sync ops lack
+//     fence.Seqno32 (sw_sync's do, as the kernel's sw_sync ops lack
 //     use_64bit_seqno);
 //   - a single survivor is returned itself; several become a fence array
 //     (signal on all) on a freshly allocated context with seqno 1.

@@ -8,24 +8,6 @@ import (
 	"github.com/headwaywl/headway/syncobj/fence"
 )
 
-// Seqno32 is implemented by fence ops whose seqnos are 32-bit counters that
-// wrap, as for kernel dma_fence_ops without use_64bit_seqno (sw_sync's).
-// IsLater then compares with the kernel's wrapping rule; every other fence
-// is compared as a plain 64-bit number.
-type Seqno32 interface {
-	Seqno32() bool
-}
-
-// IsLater is dma_fence_is_later for two fences of one context: whether a
-// comes after b. For Seqno32 fences only the low 32 bits count and the
-// comparison wraps: a is later when (int32)(a - b) > 0.
-func IsLater(a, b *fence.Fence) bool {
-	if s, ok := a.Ops().(Seqno32); ok && s.Seqno32() {
-		return int32(uint32(a.Seqno())-uint32(b.Seqno())) > 0
-	}
-	return a.Seqno() > b.Seqno()
-}
-
 // Merge is SYNC_IOC_MERGE: a new File, named name (cut at a NUL and to
 // NameMax bytes; empty means a name derived from the fence), holding
 // dma_fence_unwrap_merge of a's and b's fences; see the package comment
@@ -125,9 +107,9 @@ func cmpFence(a, b *fence.Fence) int {
 		return -1
 	case ca > cb:
 		return 1
-	case IsLater(b, a):
+	case fence.IsLater(b, a):
 		return 1
-	case IsLater(a, b):
+	case fence.IsLater(a, b):
 		return -1
 	}
 	return 0

@@ -101,7 +101,7 @@ func TestIsLater(t *testing.T) {
 			}
 			ctx := fence.AllocContext()
 			a, b := fence.New(ops, ctx, tc.a), fence.New(ops, ctx, tc.b)
-			assert.Equal(t, tc.want, IsLater(a, b))
+			assert.Equal(t, tc.want, fence.IsLater(a, b))
 		})
 	}
 }
