@@ -205,6 +205,10 @@ func (f *File) TimelineSignal(handles []Handle, points []uint64, flags uint32) e
 	if len(handles) == 0 {
 		return fmt.Errorf("syncobj timeline signal: no handles: %w", syscall.EINVAL)
 	}
+	// A points array too short to read is EFAULT before any handle is
+	// looked up, as in kernels since the 2025 rework that checks
+	// access_ok(points) first; older kernels looked the handles up first
+	// and answered ENOENT for a bad handle.
 	if err := checkPoints("timeline signal", points, len(handles)); err != nil {
 		return err
 	}
