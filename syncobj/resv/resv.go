@@ -178,8 +178,16 @@ func (o *Object) checkUpdate(op string, f *fence.Fence, usage Usage) error {
 // snapshot returns the unsignalled fences of usage or stronger, each with
 // a reference, in slot order: the kernel's unlocked iterator.
 func (o *Object) snapshot(usage Usage) []*fence.Fence {
+	return o.snapshotInto(nil, usage)
+}
+
+// snapshotInto is snapshot appending to out. When out has too little room
+// it allocates once, for every slot, rather than growing step by step.
+func (o *Object) snapshotInto(out []*fence.Fence, usage Usage) []*fence.Fence {
 	o.mu.Lock()
-	var out []*fence.Fence
+	if n := len(o.entries); cap(out)-len(out) < n {
+		out = append(make([]*fence.Fence, 0, len(out)+n), out...)
+	}
 	for _, e := range o.entries {
 		if e.usage <= usage && !e.f.IsSignaled() {
 			out = append(out, e.f.Get())
