@@ -25,6 +25,22 @@
 //     AddFence and Replace change the object and need Lock, as
 //     dma_resv_assert_held demands.
 //
+// ExportSyncFile and ImportSyncFile are DMA_BUF_IOCTL_EXPORT_SYNC_FILE and
+// IMPORT_SYNC_FILE (Linux 6.0+), how explicit-sync clients meet implicit
+// sync. Flags must be a non-empty subset of SyncRead|SyncWrite, else
+// EINVAL. The usage follows dma_resv_usage_rw: a writer must wait for
+// everyone, so exporting for write returns every Kernel, Write and Read
+// fence, while a reader only waits for writers, so exporting for read
+// returns the Kernel and Write fences; Bookkeep fences are never exported.
+// The export combines them as dma_resv_get_singleton does (a signalled
+// stub for none, the fence itself for one, a fence array for several, with
+// no per-context folding), so it is a snapshot that later fences do not
+// join. An import unwraps the file's fence and adds each fence with usage
+// Write if SyncWrite is set, else Read, through the ordinary slot rules: a
+// Write fence sits beside the readers and never drops them, so a wait for
+// every usage still covers the writer when all readers have signalled
+// (seed scenario 17).
+//
 // Lock stands in for the ww_mutex. A plain mutex is enough here because
 // headway never locks several reservation objects in an order that could
 // deadlock, so the wound/wait back-off has nothing to do; TryLock is the
