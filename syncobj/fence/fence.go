@@ -121,7 +121,7 @@ func NewSignaled() *Fence {
 type stubOps struct{}
 
 func (stubOps) DriverName() string           { return "stub" }
-func (stubOps) TimelineName(f *Fence) string { return "signaled" }
+func (stubOps) TimelineName(f *Fence) string { return "stub" } // both names "stub", as dma_fence_stub_get_name
 
 var stubContext = AllocContext()
 
