@@ -1,0 +1,66 @@
+// Package shmtimeline is a timeline syncobj that lives in one shared page,
+// so that a client and the compositor, separate processes, can signal and
+// wait on the same timeline through the fd that travels in
+// wp_linux_drm_syncobj_manager_v1.import_timeline. It stands in for the
+// kernel's DRM timeline syncobj fd: the page holds what
+// DRM_IOCTL_SYNCOBJ_QUERY returns (the highest signalled point) and a futex
+// word in place of the syncobj's wait queue.
+//
+// # Page format
+//
+// The page is a memfd of exactly PageSize (4096) bytes sealed with
+// F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_SEAL (and not write-sealed). Multi-byte
+// fields are in the host's native byte order, little-endian on every
+// platform headway runs on (amd64, arm64); the page never leaves the
+// machine, and futexes and atomics work on native words. All fields are
+// naturally aligned.
+//
+//	offset size field
+//	0      8    magic    "HWYTLINE" (ASCII, no terminator)
+//	8      4    version  1
+//	12     4    flags    bit 0: dead (abandoned); other bits must be 0
+//	16     8    value    highest signalled point; 0 when new
+//	24     4    seq      futex word: +1 (wrapping) after every change
+//	28     4    sleepers processes' waiter shards sleeping on seq (a hint)
+//	32     4064 reserved, written as zero, ignored on read
+//
+// # Invariants and why
+//
+//   - The seals are checked by Open because a mapping of a file that a
+//     peer could shrink faults (SIGBUS) on the next access; a sealed
+//     page cannot fail under us. Anything not matching this format is
+//     refused with an error wrapping EINVAL (invalid_timeline).
+//   - The page is shared with processes we do not trust, so every read
+//     is atomic and revalidated every time (magic, version, flags). A
+//     corrupt page makes Query, Signal and Wait fail with EINVAL; it
+//     cannot crash us or stretch a wait past its deadline.
+//   - value only grows: Signal with a point at or below it is a no-op
+//     returning nil (a CAS loop, so racing signallers in any process
+//     keep the maximum). QUERY on a kernel timeline never goes back
+//     either.
+//   - Signal stores value, then bumps seq, then FUTEX_WAKEs seq (a shared
+//     futex, keyed by the memfd's inode, so other processes' waiters are
+//     found) when sleepers is non-zero. Sleepers read seq before value,
+//     so a signal between the two fails their sleep with EAGAIN: no lost
+//     wakes between honest peers.
+//   - Abandon sets dead: waits for unsignalled points fail with ENOENT,
+//     as sw_sync fails a released timeline's pending points with -ENOENT.
+//     A peer that dies without abandoning is covered by deadlines: every
+//     sleep is bounded by the earliest deadline (and by one second, so a
+//     peer that moves value without seq costs at most that).
+//
+// # Waiting without a thread per waiter
+//
+// Blocking waits are handed to a shard: one goroutine per process per 127
+// timelines, sleeping in futex_waitv(2) (Linux 5.16+) on the seq words of
+// all its timelines plus a private "kick" word that new waits and Close
+// bump. Waiter goroutines park on channels, so 20,000 waits on a few
+// timelines cost one OS thread. When woken the shard rechecks every wait:
+// the fast path of Wait (already signalled, dead, or past its deadline)
+// never enters the shard. On kernels without futex_waitv the shard
+// degrades to rechecking every millisecond.
+//
+// Close of one mapping fails that mapping's waits with EBADF after
+// removing them from the shard, and only then unmaps, so the shard never
+// reads an unmapped page.
+package shmtimeline
