@@ -50,6 +50,10 @@ type Timeline struct {
 	// shard is the per-process waiter this timeline's waits sleep in;
 	// assigned on the first blocking Wait, under shardsMu.
 	shard *shard
+
+	// direct counts this mapping's direct waits that have raised the
+	// page's sleeper count (see direct.go).
+	direct atomic.Int32
 }
 
 func (t *Timeline) u32(off int) *uint32 { return (*uint32)(unsafe.Pointer(&t.mem[off])) }
@@ -264,8 +268,10 @@ func (t *Timeline) Close() error {
 	if s := t.shardOf(); s != nil {
 		s.drop(t)
 	}
+	t.closeDirect()
 	err := unix.Munmap(t.mem)
 	t.mem = nil
+	t.kickDirect()
 	if cerr := unix.Close(t.fd); err == nil {
 		err = cerr
 	}

@@ -167,8 +167,38 @@ func TestWaitDeadline(t *testing.T) {
 	}
 }
 
-func TestWaitInterrupted(t *testing.T) {
-	tl := mustCreate(t)
+// hogSlots takes every direct-wait slot for the test's duration, so its
+// waits go through a shard.
+func hogSlots(t *testing.T) {
+	var held []int
+	for range directSlots {
+		held = append(held, <-slotFree)
+	}
+	t.Cleanup(func() {
+		for _, i := range held {
+			slotFree <- i
+		}
+	})
+}
+
+// bothPaths runs fn once with waits sleeping directly and once through a
+// shard, then checks the page's sleeper count went back to zero.
+func bothPaths(t *testing.T, fn func(t *testing.T, tl *Timeline)) {
+	for _, path := range []string{"direct", "shard"} {
+		t.Run(path, func(t *testing.T) {
+			if path == "shard" {
+				hogSlots(t)
+			}
+			tl := mustCreate(t)
+			fn(t, tl)
+			assert.Zero(t, atomic.LoadUint32(tl.u32(offSleepers)), "sleeper count leaked")
+		})
+	}
+}
+
+func TestWaitInterrupted(t *testing.T) { bothPaths(t, testWaitInterrupted) }
+
+func testWaitInterrupted(t *testing.T, tl *Timeline) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(time.Millisecond, cancel)
 	err := tl.Wait(ctx, 1, farDeadline())
@@ -179,8 +209,9 @@ func TestWaitInterrupted(t *testing.T) {
 	require.NoError(t, tl.Wait(nil, 1, farDeadline()))
 }
 
-func TestSignalWakesWaiter(t *testing.T) {
-	a := mustCreate(t)
+func TestSignalWakesWaiter(t *testing.T) { bothPaths(t, testSignalWakesWaiter) }
+
+func testSignalWakesWaiter(t *testing.T, a *Timeline) {
 	b := mustOpen(t, a.Fd())
 	const n = 50
 	errs := make(chan error, n)
@@ -195,8 +226,9 @@ func TestSignalWakesWaiter(t *testing.T) {
 	}
 }
 
-func TestAbandonFailsPendingWaits(t *testing.T) {
-	a := mustCreate(t)
+func TestAbandonFailsPendingWaits(t *testing.T) { bothPaths(t, testAbandon) }
+
+func testAbandon(t *testing.T, a *Timeline) {
 	b := mustOpen(t, a.Fd())
 	require.NoError(t, a.Signal(2))
 	time.AfterFunc(time.Millisecond, func() { _ = a.Abandon() })
@@ -206,8 +238,9 @@ func TestAbandonFailsPendingWaits(t *testing.T) {
 	require.ErrorIs(t, b.Wait(nil, 3, 0), syscall.ENOENT)
 }
 
-func TestCloseFailsOwnWaitsOnly(t *testing.T) {
-	a := mustCreate(t)
+func TestCloseFailsOwnWaitsOnly(t *testing.T) { bothPaths(t, testClose) }
+
+func testClose(t *testing.T, a *Timeline) {
 	b, err := Open(a.Fd())
 	require.NoError(t, err)
 	errA := make(chan error, 1)
@@ -227,7 +260,15 @@ func TestCloseFailsOwnWaitsOnly(t *testing.T) {
 }
 
 func TestCorruptionDuringWait(t *testing.T) {
-	a := mustCreate(t)
+	bothPaths(t, func(t *testing.T, a *Timeline) {
+		testCorruption(t, a)
+		a.mu.RLock()
+		atomic.StoreUint32(a.u32(offVersion), Version) // let the sleeper check read it
+		a.mu.RUnlock()
+	})
+}
+
+func testCorruption(t *testing.T, a *Timeline) {
 	b := mustOpen(t, a.Fd())
 	time.AfterFunc(time.Millisecond, func() {
 		a.mu.RLock()
@@ -245,8 +286,9 @@ func TestCorruptionDuringWait(t *testing.T) {
 // TestSilentChangeBoundedByDeadline: a peer that moves the value without
 // moving the futex word (so no wake) cannot keep a waiter past its
 // deadline: the shard rechecks there and finds the point signalled.
-func TestSilentChangeBoundedByDeadline(t *testing.T) {
-	a := mustCreate(t)
+func TestSilentChangeBoundedByDeadline(t *testing.T) { bothPaths(t, testSilentChange) }
+
+func testSilentChange(t *testing.T, a *Timeline) {
 	b := mustOpen(t, a.Fd())
 	time.AfterFunc(time.Millisecond, func() {
 		a.mu.RLock()
@@ -261,7 +303,7 @@ func pendingWaits() int {
 	shardsMu.Lock()
 	ss := append([]*shard(nil), shards...)
 	shardsMu.Unlock()
-	n := 0
+	n := directSlots - len(slotFree) // direct waits in progress
 	for _, s := range ss {
 		s.mu.Lock()
 		for _, set := range s.tls {

@@ -41,6 +41,12 @@ type shard struct {
 	// move): registrations and Close bump it so a sleeping shard rescans.
 	kick uint32
 	ws   [maxWaitv]futexWaitv // only the run goroutine touches it
+	fin  []finished           // run's scratch list, reused
+}
+
+type finished struct {
+	w   *waiter
+	err error
 }
 
 type waiter struct {
@@ -105,11 +111,18 @@ func (t *Timeline) Wait(ctx context.Context, point uint64, deadlineNsec int64) e
 		t.mu.RUnlock()
 		return syscall.ETIME
 	}
+	if slot, ok := tryDirect(); ok {
+		return t.waitDirect(ctx, slot, point, deadlineNsec)
+	}
 	s := t.assignShard()
 	w := &waiter{point: point, deadline: deadlineNsec, done: make(chan error, 1)}
 	s.add(t, w)
 	t.mu.RUnlock()
+	return s.await(ctx, t, w)
+}
 
+// await parks the caller until the shard finishes w or ctx ends.
+func (s *shard) await(ctx context.Context, t *Timeline, w *waiter) error {
 	var cancel <-chan struct{}
 	if ctx != nil {
 		cancel = ctx.Done()
@@ -119,7 +132,7 @@ func (t *Timeline) Wait(ctx context.Context, point uint64, deadlineNsec int64) e
 		return err
 	case <-cancel:
 		if s.remove(t, w) {
-			return fmt.Errorf("shmtimeline: wait for %d interrupted: %w", point, errors.Join(fence.ERESTARTSYS, ctx.Err()))
+			return fmt.Errorf("shmtimeline: wait for %d interrupted: %w", w.point, errors.Join(fence.ERESTARTSYS, ctx.Err()))
 		}
 		// The shard finished the wait first; its result stands.
 		return <-w.done
@@ -150,9 +163,16 @@ func (s *shard) add(t *Timeline, w *waiter) {
 	futexWakePrivate(&s.kick)
 }
 
-// remove withdraws w and reports whether it was still pending. An emptied
-// set is left for the run loop, which owns the sleeper count.
+// remove withdraws w and reports whether it was still pending; false
+// means the shard or Close finished it and its result is in w.done. The
+// sleeper count is dropped here, with the page held mapped by t.mu, so a
+// withdrawn last wait leaves no trace on the page.
 func (s *shard) remove(t *Timeline, w *waiter) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	set := s.tls[t]
@@ -160,6 +180,10 @@ func (s *shard) remove(t *Timeline, w *waiter) bool {
 		return false
 	}
 	delete(set, w)
+	if len(set) == 0 {
+		delete(s.tls, t)
+		atomic.AddUint32(t.u32(offSleepers), ^uint32(0))
+	}
 	return true
 }
 
@@ -200,6 +224,7 @@ func (s *shard) run() {
 		for t, set := range s.tls {
 			seq := atomic.LoadUint32(t.u32(offSeq))
 			v, dead, err := t.load()
+			s.fin = s.fin[:0]
 			for w := range set {
 				var res error
 				switch {
@@ -215,12 +240,21 @@ func (s *shard) run() {
 					wake = min(wake, w.deadline)
 					continue
 				}
-				w.done <- res
 				delete(set, w)
+				s.fin = append(s.fin, finished{w, res})
 			}
-			if len(set) == 0 {
+			empty := len(set) == 0
+			if empty {
+				// Before the results go out, so a returned wait
+				// finds the page's sleeper count already settled.
 				delete(s.tls, t)
 				atomic.AddUint32(t.u32(offSleepers), ^uint32(0))
+			}
+			for _, f := range s.fin {
+				f.w.done <- f.err
+			}
+			clear(s.fin) // drop references to finished waiters
+			if empty {
 				continue
 			}
 			s.ws[n] = futexWaitv{val: uint64(seq), uaddr: uint64(uintptr(unsafe.Pointer(t.u32(offSeq)))), flags: futex2SizeU32}
