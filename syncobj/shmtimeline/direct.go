@@ -69,7 +69,7 @@ func (t *Timeline) waitDirect(ctx context.Context, slot int, point uint64, deadl
 		// t.mu is held (read) here on every iteration.
 		res, done := t.checkDirect(ctx, point, deadline)
 		if done {
-			if !t.closed {
+			if !t.gone() {
 				// Close has not taken over our sleeper count.
 				atomic.AddUint32(t.u32(offSleepers), ^uint32(0))
 				t.direct.Add(-1)
@@ -82,7 +82,7 @@ func (t *Timeline) waitDirect(ctx context.Context, slot int, point uint64, deadl
 		ws[1] = futexWaitv{val: uint64(atomic.LoadUint32(&slotCancel[slot])), uaddr: uint64(uintptr(unsafe.Pointer(&slotCancel[slot]))), flags: futex2SizeU32 | futex2Private}
 		// Recheck the value after reading the futex word.
 		if res, done := t.checkDirect(ctx, point, deadline); done {
-			if !t.closed {
+			if !t.gone() {
 				atomic.AddUint32(t.u32(offSleepers), ^uint32(0))
 				t.direct.Add(-1)
 			}
@@ -96,7 +96,7 @@ func (t *Timeline) waitDirect(ctx context.Context, slot int, point uint64, deadl
 			// Cannot happen after the first probe; fall back to shards.
 			noFutexWaitv.Store(true)
 		}
-		if noFutexWaitv.Load() && !t.closed {
+		if noFutexWaitv.Load() && !t.gone() {
 			atomic.AddUint32(t.u32(offSleepers), ^uint32(0))
 			t.direct.Add(-1)
 			s := t.assignShard()
@@ -110,7 +110,7 @@ func (t *Timeline) waitDirect(ctx context.Context, slot int, point uint64, deadl
 
 // checkDirect decides a direct wait; t.mu is held for reading.
 func (t *Timeline) checkDirect(ctx context.Context, point uint64, deadline int64) (error, bool) {
-	if t.closed {
+	if t.gone() {
 		return errClosed("wait"), true
 	}
 	v, dead, err := t.load()

@@ -51,16 +51,28 @@
 //
 // # Waiting without a thread per waiter
 //
-// Blocking waits are handed to a shard: one goroutine per process per 127
-// timelines, sleeping in futex_waitv(2) (Linux 5.16+) on the seq words of
-// all its timelines plus a private "kick" word that new waits and Close
-// bump. Waiter goroutines park on channels, so 20,000 waits on a few
-// timelines cost one OS thread. When woken the shard rechecks every wait:
-// the fast path of Wait (already signalled, dead, or past its deadline)
-// never enters the shard. On kernels without futex_waitv the shard
-// degrades to rechecking every millisecond.
+// A blocking wait takes one of two paths, both sleeping in futex_waitv(2)
+// (Linux 5.16+) on the page's seq word plus a private word of our own
+// that cancellation and Close bump:
+//
+//   - Direct: up to 4 waits per process sleep on their own goroutine's
+//     thread, so the kernel wakes the waiter itself: the latency of a bare
+//     futex ping-pong, and no allocation with a nil or never-cancelled
+//     ctx. Four threads is a constant, not a cost per waiter.
+//   - Shard: every further wait parks its goroutine on a channel and is
+//     handed to a shard, one goroutine per process per 127 timelines,
+//     sleeping on the seq words of all its timelines at once plus a
+//     "kick" word that new waits and Close bump. When woken, the shard
+//     rechecks all its waits. 20,000 waits on a few hundred timelines
+//     cost a handful of OS threads.
+//
+// Every sleep ends by the earliest deadline involved (and within one
+// second, see above), and a wait's fast path (already signalled, dead,
+// corrupt or past its deadline) never sleeps. On kernels without
+// futex_waitv, waits go to the shards, which then recheck every
+// millisecond.
 //
 // Close of one mapping fails that mapping's waits with EBADF after
 // removing them from the shard, and only then unmaps, so the shard never
-// reads an unmapped page.
+// reads an unmapped page. A zero Timeline behaves as a closed one.
 package shmtimeline

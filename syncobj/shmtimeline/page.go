@@ -41,11 +41,11 @@ var Magic = [8]byte{'H', 'W', 'Y', 'T', 'L', 'I', 'N', 'E'}
 type Timeline struct {
 	// mu guards the mapping's lifetime: every access to the page holds
 	// it for reading, Close takes it for writing before munmap, so a
-	// Close racing a Signal or Wait yields EBADF, never a fault.
-	mu     sync.RWMutex
-	closed bool
-	fd     int
-	mem    []byte
+	// Close racing a Signal or Wait yields EBADF, never a fault. mem is
+	// nil once closed, and in a zero Timeline, which acts closed.
+	mu  sync.RWMutex
+	fd  int
+	mem []byte
 
 	// shard is the per-process waiter this timeline's waits sleep in;
 	// assigned on the first blocking Wait, under shardsMu.
@@ -152,6 +152,9 @@ func (t *Timeline) load() (value uint64, dead bool, err error) {
 	return atomic.LoadUint64(t.u64(offValue)), flags&flagDead != 0, nil
 }
 
+// gone reports a closed (or zero) Timeline; the caller holds t.mu.
+func (t *Timeline) gone() bool { return t.mem == nil }
+
 func errClosed(op string) error {
 	return fmt.Errorf("shmtimeline: %s on a closed timeline: %w", op, syscall.EBADF)
 }
@@ -160,7 +163,7 @@ func errClosed(op string) error {
 func (t *Timeline) Query() (uint64, error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if t.closed {
+	if t.gone() {
 		return 0, errClosed("query")
 	}
 	v, _, err := t.load()
@@ -185,7 +188,7 @@ func (t *Timeline) Value() uint64 {
 func (t *Timeline) Signal(point uint64) error {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if t.closed {
+	if t.gone() {
 		return errClosed("signal")
 	}
 	for {
@@ -228,7 +231,7 @@ func (t *Timeline) bumpAndWake() {
 func (t *Timeline) Abandon() error {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if t.closed {
+	if t.gone() {
 		return errClosed("abandon")
 	}
 	if _, _, err := t.load(); err != nil {
@@ -249,7 +252,7 @@ func (t *Timeline) Abandon() error {
 func (t *Timeline) Fd() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if t.closed {
+	if t.gone() {
 		return -1
 	}
 	return t.fd
@@ -261,10 +264,9 @@ func (t *Timeline) Fd() int {
 func (t *Timeline) Close() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.closed {
+	if t.gone() {
 		return errClosed("close")
 	}
-	t.closed = true
 	if s := t.shardOf(); s != nil {
 		s.drop(t)
 	}

@@ -370,3 +370,15 @@ func TestErrorsAreErrnos(t *testing.T) {
 	require.True(t, errors.As(err, &errno))
 	assert.Equal(t, syscall.ETIME, errno)
 }
+
+func TestZeroTimelineActsClosed(t *testing.T) {
+	var z Timeline
+	_, err := z.Query()
+	require.ErrorIs(t, err, syscall.EBADF)
+	require.ErrorIs(t, z.Signal(1), syscall.EBADF)
+	require.ErrorIs(t, z.Wait(nil, 1, farDeadline()), syscall.EBADF)
+	require.ErrorIs(t, z.Abandon(), syscall.EBADF)
+	require.ErrorIs(t, z.Close(), syscall.EBADF)
+	assert.Equal(t, -1, z.Fd())
+	assert.Equal(t, uint64(0), z.Value())
+}

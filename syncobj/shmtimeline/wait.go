@@ -92,7 +92,7 @@ func (t *Timeline) assignShard() *shard {
 // is closed meanwhile.
 func (t *Timeline) Wait(ctx context.Context, point uint64, deadlineNsec int64) error {
 	t.mu.RLock()
-	if t.closed {
+	if t.gone() {
 		t.mu.RUnlock()
 		return errClosed("wait")
 	}
@@ -170,7 +170,7 @@ func (s *shard) add(t *Timeline, w *waiter) {
 func (s *shard) remove(t *Timeline, w *waiter) bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if t.closed {
+	if t.gone() {
 		return false
 	}
 	s.mu.Lock()
