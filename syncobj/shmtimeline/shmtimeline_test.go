@@ -361,6 +361,9 @@ func TestManyWaiters(t *testing.T) {
 	wg.Wait()
 	assert.Zero(t, failed.Load())
 	assert.Zero(t, pendingWaits())
+	for _, tl := range tls {
+		assert.Zero(t, atomic.LoadUint32(tl.u32(offSleepers)))
+	}
 }
 
 func TestErrorsAreErrnos(t *testing.T) {
@@ -381,4 +384,56 @@ func TestZeroTimelineActsClosed(t *testing.T) {
 	require.ErrorIs(t, z.Close(), syscall.EBADF)
 	assert.Equal(t, -1, z.Fd())
 	assert.Equal(t, uint64(0), z.Value())
+}
+
+// TestRacingSignallersKeepMaximum: signallers on different mappings race;
+// the value ends at the highest point and never went back meanwhile.
+func TestRacingSignallersKeepMaximum(t *testing.T) {
+	a := mustCreate(t)
+	maps := []*Timeline{a, mustOpen(t, a.Fd()), mustOpen(t, a.Fd())}
+	var wg sync.WaitGroup
+	for i, m := range maps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := uint64(i); p < 3000; p += 3 {
+				assert.NoError(t, m.Signal(p))
+			}
+		}()
+	}
+	var last uint64
+	var backwards int
+	for range 1000 {
+		v := a.Value()
+		if v < last {
+			backwards++
+		}
+		last = v
+	}
+	wg.Wait()
+	assert.Zero(t, backwards)
+	assert.Equal(t, uint64(2999), a.Value())
+	assert.Zero(t, atomic.LoadUint32(a.u32(offSleepers)))
+}
+
+func BenchmarkSignal(b *testing.B) {
+	b.ReportAllocs()
+	tl := mustCreate(b)
+	for i := range b.N {
+		if err := tl.Signal(uint64(i + 1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWaitSignalled(b *testing.B) {
+	b.ReportAllocs()
+	tl := mustCreate(b)
+	require.NoError(b, tl.Signal(1))
+	dl := farDeadline()
+	for range b.N {
+		if err := tl.Wait(nil, 1, dl); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
