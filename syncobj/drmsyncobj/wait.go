@@ -2,7 +2,6 @@ package drmsyncobj
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"syscall"
 	"time"
@@ -236,7 +235,7 @@ func (f *File) sleep(ctx context.Context, objs []*Syncobj, fences []*fence.Fence
 		if done != nil {
 			select {
 			case <-done:
-				return 0, fmt.Errorf("syncobj wait interrupted: %w", errors.Join(fence.ERESTARTSYS, ctx.Err()))
+				return 0, fmt.Errorf("syncobj wait: %w", fence.Interrupted(ctx))
 			default:
 			}
 		}
@@ -273,7 +272,7 @@ func (f *File) interruptedAfterCheck(ctx context.Context, entries []waitEntry, f
 	if signaled == len(entries) {
 		return first, nil
 	}
-	return 0, fmt.Errorf("syncobj wait interrupted: %w", errors.Join(fence.ERESTARTSYS, ctx.Err()))
+	return 0, fmt.Errorf("syncobj wait: %w", fence.Interrupted(ctx))
 }
 
 // arm registers the wake-up callback; false means the fence had signalled.

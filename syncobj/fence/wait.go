@@ -47,7 +47,7 @@ func (f *Fence) DefaultWait(ctx context.Context, timeout time.Duration) (time.Du
 	if ctx != nil {
 		select {
 		case <-ctx.Done():
-			return timeout, interrupted(ctx)
+			return timeout, Interrupted(ctx)
 		default:
 		}
 	}
@@ -104,7 +104,7 @@ func (w *waiter) wait(ctx context.Context, timeout time.Duration) (time.Duration
 	case <-expire:
 		return 0, syscall.ETIME
 	case <-done:
-		return remainingOf(timeout, start), interrupted(ctx)
+		return remainingOf(timeout, start), Interrupted(ctx)
 	}
 }
 
@@ -115,8 +115,11 @@ func remainingOf(timeout time.Duration, start time.Time) time.Duration {
 	return max(timeout-time.Since(start), 0)
 }
 
-func interrupted(ctx context.Context) error {
-	return fmt.Errorf("fence wait interrupted: %w", errors.Join(ERESTARTSYS, ctx.Err()))
+// Interrupted is the error every headway wait returns when ctx ends first:
+// it matches both ERESTARTSYS, as the kernel reports an interrupted wait,
+// and ctx.Err(), so callers can tell cancellation from a deadline.
+func Interrupted(ctx context.Context) error {
+	return fmt.Errorf("wait interrupted: %w", errors.Join(ERESTARTSYS, ctx.Err()))
 }
 
 // WaitAny waits until at least one of fences signals and returns the

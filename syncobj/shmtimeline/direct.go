@@ -2,7 +2,6 @@ package shmtimeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"syscall"
@@ -122,7 +121,7 @@ func (t *Timeline) checkDirect(ctx context.Context, point uint64, deadline int64
 	case dead:
 		return errAbandoned(point), true
 	case ctx != nil && ctx.Err() != nil:
-		return fmt.Errorf("shmtimeline: wait for %d interrupted: %w", point, errors.Join(fence.ERESTARTSYS, ctx.Err())), true
+		return fmt.Errorf("shmtimeline: wait for %d: %w", point, fence.Interrupted(ctx)), true
 	case deadline <= fence.Now():
 		return syscall.ETIME, true
 	}

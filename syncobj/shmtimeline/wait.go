@@ -2,7 +2,6 @@ package shmtimeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -132,7 +131,7 @@ func (s *shard) await(ctx context.Context, t *Timeline, w *waiter) error {
 		return err
 	case <-cancel:
 		if s.remove(t, w) {
-			return fmt.Errorf("shmtimeline: wait for %d interrupted: %w", w.point, errors.Join(fence.ERESTARTSYS, ctx.Err()))
+			return fmt.Errorf("shmtimeline: wait for %d: %w", w.point, fence.Interrupted(ctx))
 		}
 		// The shard finished the wait first; its result stands.
 		return <-w.done
