@@ -2,6 +2,7 @@ package fence
 
 import (
 	"fmt"
+	"iter"
 	"sync/atomic"
 	"syscall"
 )
@@ -94,19 +95,36 @@ func (a *arrayOps) childDone(f, c *Fence) {
 // any other Container (timeline chains), in order; a plain fence unwraps to
 // itself. It is what sync_file's info and merge see.
 func Unwrap(f *Fence) []*Fence {
-	return unwrapInto(nil, f, 0)
-}
-
-func unwrapInto(out []*Fence, f *Fence, depth int) []*Fence {
-	c, ok := f.ops.(Container)
-	if !ok || depth > 64 {
-		return append(out, f)
-	}
-	for _, ch := range c.Children(f) {
-		if ch == nil {
-			continue // a Container must not report nil, but a bad one costs nothing here
-		}
-		out = unwrapInto(out, ch, depth+1)
+	var out []*Fence
+	for l := range Leaves(f) {
+		out = append(out, l)
 	}
 	return out
+}
+
+// MaxUnwrapDepth bounds how deep Leaves follows containers, so one that
+// (wrongly) contains itself cannot recurse for ever; a container deeper
+// than that counts as a leaf.
+const MaxUnwrapDepth = 64
+
+// Leaves yields what Unwrap returns without building a slice, for the
+// callers that only count or inspect the fences (sync_file info, merge).
+func Leaves(f *Fence) iter.Seq[*Fence] {
+	return func(yield func(*Fence) bool) {
+		leaves(f, 0, yield)
+	}
+}
+
+func leaves(f *Fence, depth int, yield func(*Fence) bool) bool {
+	c, ok := f.ops.(Container)
+	if !ok || depth > MaxUnwrapDepth {
+		return yield(f)
+	}
+	for _, ch := range c.Children(f) {
+		// A Container must not report nil, but a bad one costs nothing here.
+		if ch != nil && !leaves(ch, depth+1, yield) {
+			return false
+		}
+	}
+	return true
 }

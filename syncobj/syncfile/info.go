@@ -38,7 +38,7 @@ func (sf *File) FillInfo(dst *Info) error {
 	if err != nil {
 		return err
 	}
-	dst.Fences = fillLeaves(dst.Fences[:0], f, 0)
+	dst.Fences = fillLeaves(dst.Fences[:0], f)
 	dst.Status = 1
 	for i := range dst.Fences {
 		if dst.Status > 0 {
@@ -49,25 +49,20 @@ func (sf *File) FillInfo(dst *Info) error {
 	return nil
 }
 
-func fillLeaves(out []FenceInfo, f *fence.Fence, depth int) []FenceInfo {
-	if c, ok := f.Ops().(fence.Container); ok && depth <= maxDepth {
-		for _, ch := range c.Children(f) {
-			if ch != nil {
-				out = fillLeaves(out, ch, depth+1)
-			}
+func fillLeaves(out []FenceInfo, f *fence.Fence) []FenceInfo {
+	for l := range fence.Leaves(f) {
+		// Status before the timestamp: Status may signal the fence (through
+		// its signalled hook), and the kernel fills the timestamp of a fence
+		// it has just seen signalled.
+		fi := FenceInfo{
+			ObjName:    clip(l.Ops().TimelineName(l)),
+			DriverName: clip(l.Ops().DriverName()),
+			Status:     int32(l.Status()),
 		}
-		return out
+		if ts, ok := l.Timestamp(); ok {
+			fi.TimestampNs = ts
+		}
+		out = append(out, fi)
 	}
-	// Status before the timestamp: Status may signal the fence (through its
-	// signalled hook), and the kernel fills the timestamp of a fence it has
-	// just seen signalled.
-	fi := FenceInfo{
-		ObjName:    clip(f.Ops().TimelineName(f)),
-		DriverName: clip(f.Ops().DriverName()),
-		Status:     int32(f.Status()),
-	}
-	if ts, ok := f.Timestamp(); ok {
-		fi.TimestampNs = ts
-	}
-	return append(out, fi)
+	return out
 }

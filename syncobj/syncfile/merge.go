@@ -39,12 +39,12 @@ func mergeFences(a, b *fence.Fence) (*fence.Fence, error) {
 	// keeps, so nothing here outlives the call.
 	var buf [16]*fence.Fence
 	pending := buf[:0]
-	if n := countLeaves(a, 0) + countLeaves(b, 0); n > len(buf) {
+	if n := countLeaves(a) + countLeaves(b); n > len(buf) {
 		pending = make([]*fence.Fence, 0, n)
 	}
 	var latest int64 // latest timestamp among the signalled fences
-	pending, latest = collectPending(pending, latest, a, 0)
-	pending, latest = collectPending(pending, latest, b, 0)
+	pending, latest = collectPending(pending, latest, a)
+	pending, latest = collectPending(pending, latest, b)
 
 	switch len(pending) {
 	case 0:
@@ -80,20 +80,13 @@ func mergeFences(a, b *fence.Fence) (*fence.Fence, error) {
 
 // collectPending appends the unsignalled leaves of f and raises latest to
 // the newest signal time among the signalled ones.
-func collectPending(out []*fence.Fence, latest int64, f *fence.Fence, depth int) ([]*fence.Fence, int64) {
-	if c, ok := f.Ops().(fence.Container); ok && depth <= maxDepth {
-		for _, ch := range c.Children(f) {
-			if ch != nil {
-				out, latest = collectPending(out, latest, ch, depth+1)
-			}
+func collectPending(out []*fence.Fence, latest int64, f *fence.Fence) ([]*fence.Fence, int64) {
+	for l := range fence.Leaves(f) {
+		if !l.IsSignaled() {
+			out = append(out, l)
+		} else if ts, ok := l.Timestamp(); ok && ts > latest {
+			latest = ts
 		}
-		return out, latest
-	}
-	if !f.IsSignaled() {
-		return append(out, f), latest
-	}
-	if ts, ok := f.Timestamp(); ok && ts > latest {
-		latest = ts
 	}
 	return out, latest
 }

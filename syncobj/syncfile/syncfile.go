@@ -164,23 +164,13 @@ func (sf *File) NumFences() int {
 	if err != nil {
 		return 0
 	}
-	return countLeaves(f, 0)
+	return countLeaves(f)
 }
 
-func countLeaves(f *fence.Fence, depth int) int {
-	c, ok := f.Ops().(fence.Container)
-	if !ok || depth > maxDepth {
-		return 1
-	}
+func countLeaves(f *fence.Fence) int {
 	n := 0
-	for _, ch := range c.Children(f) {
-		if ch != nil { // a broken container; the kernel cannot hold a NULL either
-			n += countLeaves(ch, depth+1)
-		}
+	for range fence.Leaves(f) {
+		n++
 	}
 	return n
 }
-
-// maxDepth bounds container recursion the way fence.Unwrap does, so a
-// container that (wrongly) contains itself cannot recurse for ever.
-const maxDepth = 64
