@@ -44,6 +44,8 @@
 //   - Misuse the kernel answers with a WARN is counted and reported through
 //     fence's warning handler, never a panic.
 //
-// This tree is the in-process model. Sharing timelines and sync_files with
-// other processes through file descriptors builds on it.
+// Across processes, package shmtimeline keeps a timeline's signalled value
+// in a sealed memfd page that every process holding the fd maps, and wakes
+// waiters through futexes on it. sync_file fds shared between processes
+// are not built yet.
 package syncobj
