@@ -118,8 +118,8 @@ func (t *Timeline) checkDirect(ctx context.Context, point uint64, deadline int64
 		return err, true
 	case v >= point:
 		return nil, true
-	case dead:
-		return errAbandoned(point), true
+	case dead != 0:
+		return errAbandoned(point, dead), true
 	case ctx != nil && ctx.Err() != nil:
 		return fmt.Errorf("shmtimeline: wait for %d: %w", point, fence.Interrupted(ctx)), true
 	case deadline <= fence.Now():

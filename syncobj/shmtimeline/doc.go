@@ -22,7 +22,9 @@
 //	16     8    value    highest signalled point; 0 when new
 //	24     4    seq      futex word: +1 (wrapping) after every change
 //	28     4    sleepers processes' waiter shards sleeping on seq (a hint)
-//	32     4064 reserved, written as zero, ignored on read
+//	32     4    error    when dead: the errno (1..4095) that waits for
+//	                     unsignalled points fail with; 0 means ENOENT
+//	36     4060 reserved, written as zero, ignored on read
 //
 // # Invariants and why
 //
@@ -45,6 +47,8 @@
 //     wakes between honest peers.
 //   - Abandon sets dead: waits for unsignalled points fail with ENOENT,
 //     as sw_sync fails a released timeline's pending points with -ENOENT.
+//     AbandonWithError stores another errno first (a failed fence's
+//     error, carried across processes); an error above 4095 is corruption.
 //     A peer that dies without abandoning is covered by deadlines: every
 //     sleep is bounded by the earliest deadline (and by one second, so a
 //     peer that moves value without seq costs at most that).

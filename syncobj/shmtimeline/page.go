@@ -20,6 +20,7 @@ const (
 	offValue    = 16
 	offSeq      = 24
 	offSleepers = 28
+	offError    = 32
 
 	Version = 1
 
@@ -134,23 +135,38 @@ func Open(fd int) (*Timeline, error) {
 // (the page is shared with processes we do not trust), and every check is
 // redone on every read: a peer may scribble on the page at any time.
 // Caller holds t.mu (read) and t is open.
-func (t *Timeline) load() (value uint64, dead bool, err error) {
+func (t *Timeline) load() (value uint64, dead syscall.Errno, err error) {
 	for i := range Magic {
 		// Byte loads of a shared page are single-copy atomic; a torn
 		// magic is as invalid as a wrong one.
 		if t.mem[offMagic+i] != Magic[i] {
-			return 0, false, fmt.Errorf("shmtimeline: bad magic %q: %w", t.mem[offMagic:offMagic+8], syscall.EINVAL)
+			return 0, 0, fmt.Errorf("shmtimeline: bad magic %q: %w", t.mem[offMagic:offMagic+8], syscall.EINVAL)
 		}
 	}
 	if v := atomic.LoadUint32(t.u32(offVersion)); v != Version {
-		return 0, false, fmt.Errorf("shmtimeline: page version %d, want %d: %w", v, Version, syscall.EINVAL)
+		return 0, 0, fmt.Errorf("shmtimeline: page version %d, want %d: %w", v, Version, syscall.EINVAL)
 	}
 	flags := atomic.LoadUint32(t.u32(offFlags))
 	if flags&^knownFlag != 0 {
-		return 0, false, fmt.Errorf("shmtimeline: unknown page flags %#x: %w", flags, syscall.EINVAL)
+		return 0, 0, fmt.Errorf("shmtimeline: unknown page flags %#x: %w", flags, syscall.EINVAL)
 	}
-	return atomic.LoadUint64(t.u64(offValue)), flags&flagDead != 0, nil
+	value = atomic.LoadUint64(t.u64(offValue))
+	if flags&flagDead == 0 {
+		return value, 0, nil
+	}
+	switch e := atomic.LoadUint32(t.u32(offError)); {
+	case e == 0:
+		return value, syscall.ENOENT, nil
+	case e > maxErrno:
+		return 0, 0, fmt.Errorf("shmtimeline: abandoned page holds error %d, above %d: %w", e, maxErrno, syscall.EINVAL)
+	default:
+		return value, syscall.Errno(e), nil
+	}
 }
+
+// maxErrno bounds the error an abandoned page may carry, as
+// dma_fence_set_error bounds a fence's (MAX_ERRNO).
+const maxErrno = 4095
 
 // gone reports a closed (or zero) Timeline; the caller holds t.mu.
 func (t *Timeline) gone() bool { return t.mem == nil }
@@ -168,6 +184,59 @@ func (t *Timeline) Query() (uint64, error) {
 	}
 	v, _, err := t.load()
 	return v, err
+}
+
+// PointStatus reports a point as sync_file's status field does: 1 when
+// the timeline has reached it, 0 while pending, and the abandoned page's
+// negative errno when the timeline died before reaching it. Corrupt pages
+// and closed mappings return an error instead.
+func (t *Timeline) PointStatus(point uint64) (int32, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.gone() {
+		return 0, errClosed("status")
+	}
+	v, dead, err := t.load()
+	switch {
+	case err != nil:
+		return 0, err
+	case v >= point:
+		return 1, nil
+	case dead != 0:
+		return -int32(dead), nil
+	}
+	return 0, nil
+}
+
+// Advance raises the value by n, as sw_sync's SW_SYNC_IOC_INC does, and
+// returns the new value. Adding to the shared value (instead of storing
+// a computed one) keeps two processes' increments from losing one.
+// It refuses with EINVAL a step that would wrap the 64-bit value.
+func (t *Timeline) Advance(n uint64) (uint64, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.gone() {
+		return 0, errClosed("advance")
+	}
+	for {
+		cur, dead, err := t.load()
+		if err != nil {
+			return 0, err
+		}
+		if dead != 0 {
+			return 0, fmt.Errorf("shmtimeline: advance on an abandoned timeline: %w", syscall.ENOENT)
+		}
+		if cur+n < cur {
+			return 0, fmt.Errorf("shmtimeline: advance %d from %d wraps: %w", n, cur, syscall.EINVAL)
+		}
+		if n == 0 {
+			return cur, nil
+		}
+		if atomic.CompareAndSwapUint64(t.u64(offValue), cur, cur+n) {
+			t.bumpAndWake()
+			return cur + n, nil
+		}
+	}
 }
 
 // Value returns the signalled value, or 0 (nothing signalled) when the
@@ -196,7 +265,7 @@ func (t *Timeline) Signal(point uint64) error {
 		if err != nil {
 			return err
 		}
-		if dead {
+		if dead != 0 {
 			return fmt.Errorf("shmtimeline: signal %d on an abandoned timeline: %w", point, syscall.ENOENT)
 		}
 		if point <= cur {
@@ -228,7 +297,17 @@ func (t *Timeline) bumpAndWake() {
 // Abandon marks the timeline dead: every process's waits for points not
 // yet signalled fail with ENOENT, as sw_sync fails the points of a
 // timeline released with points pending. Signals after it fail.
-func (t *Timeline) Abandon() error {
+func (t *Timeline) Abandon() error { return t.AbandonWithError(syscall.ENOENT) }
+
+// AbandonWithError is Abandon with the error that waits for unsignalled
+// points fail with: the error of the fence this timeline stands in for,
+// so a sync_file exported from a failed fence reports that fence's error
+// in every process. errno must be in 1..4095 (EINVAL otherwise, as
+// dma_fence_set_error refuses). The first abandon's error sticks.
+func (t *Timeline) AbandonWithError(errno syscall.Errno) error {
+	if errno == 0 || errno > maxErrno {
+		return fmt.Errorf("shmtimeline: abandon with error %d, want 1..%d: %w", uint32(errno), maxErrno, syscall.EINVAL)
+	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.gone() {
@@ -237,6 +316,10 @@ func (t *Timeline) Abandon() error {
 	if _, _, err := t.load(); err != nil {
 		return err
 	}
+	// The error is published before the flag, so a reader that sees the
+	// flag sees the error; a racing abandon that loses the CAS leaves
+	// the first error in place.
+	atomic.CompareAndSwapUint32(t.u32(offError), 0, uint32(errno))
 	for {
 		f := atomic.LoadUint32(t.u32(offFlags))
 		if atomic.CompareAndSwapUint32(t.u32(offFlags), f, f|flagDead) {

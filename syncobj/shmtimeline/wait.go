@@ -103,9 +103,9 @@ func (t *Timeline) Wait(ctx context.Context, point uint64, deadlineNsec int64) e
 	case v >= point:
 		t.mu.RUnlock()
 		return nil
-	case dead:
+	case dead != 0:
 		t.mu.RUnlock()
-		return errAbandoned(point)
+		return errAbandoned(point, dead)
 	case deadlineNsec <= fence.Now():
 		t.mu.RUnlock()
 		return syscall.ETIME
@@ -138,8 +138,8 @@ func (s *shard) await(ctx context.Context, t *Timeline, w *waiter) error {
 	}
 }
 
-func errAbandoned(point uint64) error {
-	return fmt.Errorf("shmtimeline: timeline abandoned before point %d: %w", point, syscall.ENOENT)
+func errAbandoned(point uint64, errno syscall.Errno) error {
+	return fmt.Errorf("shmtimeline: timeline abandoned before point %d: %w", point, errno)
 }
 
 // add registers w; the caller holds t.mu for reading, so the page is
@@ -231,8 +231,8 @@ func (s *shard) run() {
 					res = err
 				case v >= w.point:
 					res = nil
-				case dead:
-					res = errAbandoned(w.point)
+				case dead != 0:
+					res = errAbandoned(w.point, dead)
 				case w.deadline <= now:
 					res = syscall.ETIME
 				default:
