@@ -72,6 +72,8 @@
 // WAYLAND_DISPLAY from the child: a libwayland client would ignore it anyway,
 // and a client that does not implement WAYLAND_SOCKET (go-wayland) then fails
 // instead of silently testing against the desktop's compositor.
+// ConnFromEnv is the child's half, for headway's own test children: it
+// follows wl_display_connect (strict decimal, FD_CLOEXEC set, variable unset).
 //
 // # Credentials
 //
