@@ -30,8 +30,9 @@
 //     byte is not NUL, a null string/object/new_id where the signature does
 //     not allow one, and an fd argument with no queued fd are all errors
 //     (ErrMalformed, ErrNull, ErrNoFD; all match syscall.EINVAL as
-//     libwayland's errno does). ParseHeader refuses a size below 8 or not a
-//     multiple of 4. Padding bytes and trailing body bytes are not checked,
+//     libwayland's errno does). ParseHeader refuses a size below 8, as
+//     libwayland does, and a size not a multiple of 4, which libwayland
+//     rounds down instead (a deliberate, documented strictness). Padding bytes and trailing body bytes are not checked,
 //     as libwayland does not check them. A string with an interior NUL is
 //     accepted and cut at the first NUL, which is what a C handler sees.
 //   - Hostile lengths (up to 0xffffffff) are compared against the bytes

@@ -19,6 +19,7 @@ type Encoder struct {
 	opcode  uint16
 	arg     int // index of the next argument, fds included
 	err     *ArgError
+	begun   bool // Begin was called; arguments before it have no header to follow
 }
 
 // Begin starts a message for object and opcode, appended to dst (which may
@@ -33,6 +34,7 @@ func (e *Encoder) Begin(dst []byte, fds []int, object uint32, opcode uint16) {
 	e.opcode = opcode
 	e.arg = 0
 	e.err = nil
+	e.begun = true
 }
 
 // Len is the size of the message so far, header included.
@@ -42,11 +44,24 @@ func (e *Encoder) Len() int { return len(e.buf) - e.start }
 // ErrTooLarge otherwise. Checking before appending means an oversized
 // string or array never grows the caller's buffer.
 func (e *Encoder) room(t byte, n int) bool {
-	if e.err != nil {
+	if !e.usable(t) {
 		return false
 	}
 	if n < 0 || n > MaxMessageSize-e.Len() {
 		e.fail(t, "message would exceed the 4096-byte limit", ErrTooLarge)
+		return false
+	}
+	return true
+}
+
+// usable reports whether an argument may be added, recording the misuse of
+// adding one before Begin so that Finish reports it instead of panicking.
+func (e *Encoder) usable(t byte) bool {
+	if e.err != nil {
+		return false
+	}
+	if !e.begun {
+		e.fail(t, "argument before Begin", ErrMalformed)
 		return false
 	}
 	return true
@@ -84,7 +99,7 @@ func (e *Encoder) NewID(id uint32) { e.u32('n', id) }
 // zero padding to 4. The empty string is length 1, distinct from null. A
 // string holding a NUL is refused: the C peer would silently cut it there.
 func (e *Encoder) String(s string) {
-	if e.err != nil {
+	if !e.usable('s') {
 		return
 	}
 	if strings.IndexByte(s, 0) >= 0 {
@@ -138,7 +153,7 @@ func (e *Encoder) Array(b []byte) {
 // SCM_RIGHTS with the bytes, and the receiver hands them to fd arguments in
 // message order. The Encoder neither dups nor closes fd.
 func (e *Encoder) FD(fd int) {
-	if e.err != nil {
+	if !e.usable('h') {
 		return
 	}
 	if fd < 0 {
@@ -158,9 +173,16 @@ func (e *Encoder) FD(fd int) {
 // ErrBadFD or ErrTooManyFDs) the message is dropped: dst and fds come back
 // at their lengths from Begin, so a batch stays well formed.
 func (e *Encoder) Finish() ([]byte, []int, error) {
+	if !e.begun && e.err == nil {
+		e.fail(0, "Finish without Begin", ErrMalformed)
+	}
 	if e.err != nil {
 		err := e.err
-		buf, fds := e.buf[:e.start], e.fds[:e.fdStart]
+		var buf []byte
+		var fds []int
+		if e.begun {
+			buf, fds = e.buf[:e.start], e.fds[:e.fdStart]
+		}
 		*e = Encoder{}
 		return buf, fds, err
 	}

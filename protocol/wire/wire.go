@@ -39,8 +39,10 @@ func (h Header) BodySize() int { return int(h.Size) - HeaderSize }
 
 // ParseHeader reads the header at the start of b. It rejects a size below
 // HeaderSize (libwayland: "message too short, invalid header") and a size
-// that is not a multiple of 4 (every argument is 4-byte aligned, so such a
-// size can only come from a broken or hostile peer). It does not check that
+// that is not a multiple of 4. The second check is stricter than
+// libwayland, which silently rounds the body down to whole words; every
+// argument is 4-byte aligned, so such a size only comes from a broken or
+// hostile peer, and a test compositor should say so. It does not check that
 // the body is present: the reader waits for Size bytes.
 func ParseHeader(b []byte) (Header, error) {
 	if len(b) < HeaderSize {

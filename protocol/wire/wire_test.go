@@ -547,3 +547,24 @@ func TestSteadyStateAllocs(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+func TestEncoderMisuseDoesNotPanic(t *testing.T) {
+	var e Encoder
+	_, _, err := e.Finish()
+	assert.ErrorIs(t, err, ErrMalformed, "Finish without Begin")
+
+	e.Uint(1)
+	e.String("x")
+	e.FD(3)
+	out, fds, err := e.Finish()
+	assert.ErrorIs(t, err, ErrMalformed, "arguments before Begin")
+	assert.Nil(t, out)
+	assert.Nil(t, fds)
+
+	// Finish resets: a second Finish is again a misuse, not a stale message.
+	e.Begin(nil, nil, 1, 0)
+	_, _, err = e.Finish()
+	require.NoError(t, err)
+	_, _, err = e.Finish()
+	assert.ErrorIs(t, err, ErrMalformed)
+}
