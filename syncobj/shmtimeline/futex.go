@@ -2,6 +2,7 @@ package shmtimeline
 
 import (
 	"math"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -39,12 +40,19 @@ func futexWakePrivate(addr *uint32) {
 	_, _, _ = unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWake|futexPrivateFlag, math.MaxInt32, 0, 0, 0)
 }
 
+// simulateNoWaitv makes futex_waitv fail with ENOSYS, as on kernels
+// before 5.16, so tests run the fallback on any kernel.
+var simulateNoWaitv atomic.Bool
+
 // futexWaitvAbs sleeps until one of the words changes, a wake, or the
 // absolute CLOCK_MONOTONIC deadline. Every outcome (woken, EAGAIN because a
 // value already differs, ETIMEDOUT, EINTR, EFAULT on an unmapped word)
 // means the same thing to the caller, re-check everything, so only the
 // errno is returned for tests and diagnostics.
 func futexWaitvAbs(ws []futexWaitv, deadline int64) syscall.Errno {
+	if simulateNoWaitv.Load() {
+		return syscall.ENOSYS
+	}
 	ts := unix.NsecToTimespec(deadline)
 	_, _, e := unix.Syscall6(sysFutexWaitv, uintptr(unsafe.Pointer(&ws[0])), uintptr(len(ws)), 0,
 		uintptr(unsafe.Pointer(&ts)), uintptr(unix.CLOCK_MONOTONIC), 0)

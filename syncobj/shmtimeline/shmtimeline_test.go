@@ -183,11 +183,21 @@ func hogSlots(t *testing.T) {
 
 // bothPaths runs fn once with waits sleeping directly and once through a
 // shard, then checks the page's sleeper count went back to zero.
+// bothPaths runs fn on the direct path, on the shard path, and on a
+// kernel without futex_waitv (shards rechecking every millisecond).
 func bothPaths(t *testing.T, fn func(t *testing.T, tl *Timeline)) {
-	for _, path := range []string{"direct", "shard"} {
+	for _, path := range []string{"direct", "shard", "pre-5.16"} {
 		t.Run(path, func(t *testing.T) {
-			if path == "shard" {
+			switch path {
+			case "shard":
 				hogSlots(t)
+			case "pre-5.16":
+				simulateNoWaitv.Store(true)
+				noFutexWaitv.Store(true)
+				t.Cleanup(func() {
+					simulateNoWaitv.Store(false)
+					noFutexWaitv.Store(false)
+				})
 			}
 			tl := mustCreate(t)
 			fn(t, tl)
