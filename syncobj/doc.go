@@ -44,8 +44,16 @@
 //   - Misuse the kernel answers with a WARN is counted and reported through
 //     fence's warning handler, never a panic.
 //
-// Across processes, package shmtimeline keeps a timeline's signalled value
-// in a sealed memfd page that every process holding the fd maps, and wakes
-// waiters through futexes on it. sync_file fds shared between processes
-// are not built yet.
+// # Across processes
+//
+// Clients and the compositor are separate processes, so the fences they
+// share must live where both can see them. Package shmtimeline keeps a
+// timeline's signalled value in a sealed memfd page that every process
+// holding the fd maps, and wakes waiters through futexes on it: that fd is
+// what travels in linux-drm-syncobj-v1's import_timeline. Package syncfd
+// makes sync_file fds of points on such pages (a datagram socket holding
+// the page fds in flight, so a merged file outlives whoever merged it),
+// accepts the kernel's own sync_files, and bridges both ways between those
+// fds and the in-process fences above: a point becomes a fence.Fence, and
+// any fence.Fence can be exported as an fd.
 package syncobj
