@@ -229,4 +229,4 @@ func TestFilesUnknownMode(t *testing.T) {
 	assert.Error(t, err)
 }
 
-var generatedModes = []string{"server"}
+var generatedModes = []string{"server", "client"}
