@@ -1,16 +1,556 @@
 package server
 
-// Client is one connection.
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"github.com/headwaywl/headway/protocol/socket"
+	"github.com/headwaywl/headway/protocol/wire"
+	"golang.org/x/sys/unix"
+)
+
+const (
+	// ServerIDStart is the first id of the server-allocated range
+	// (libwayland's WL_SERVER_ID_START).
+	ServerIDStart uint32 = 0xff000000
+	// maxObjects bounds each id range as libwayland's WL_MAP_MAX_OBJECTS.
+	maxObjects = 0x00f00000
+	// maxQueuedFDs bounds received fds not yet consumed: libwayland's fds_in
+	// ring holds 4096 bytes of ints.
+	maxQueuedFDs = 1024
+)
+
+// Client is one connection: its object table, input and output buffers and
+// fd queues. Methods must be called on the display's loop (or before Run),
+// except Cred and Display.
 type Client struct {
 	display *Display
+	conn    *net.UnixConn // nil for a detached client (fuzzing)
+	fd      int           // raw fd for non-blocking sends from the loop
+	rc      syscall.RawConn
+	cred    socket.Cred
+	credErr error
+
+	objects       []*Resource // index = client id; index 0 unused
+	serverObjects []*Resource // index = id - ServerIDStart
+	serverFree    []uint32
+	displayRes    *Resource
+	registries    []*Resource
+
+	// Input, owned by the reader goroutine between an ack and the next
+	// readEvent, by the loop otherwise.
+	in  []byte // capacity maxIn; bytes of incomplete messages stay at the front
+	fdq []int  // received fds not yet handed to fd arguments
+	fdh int    // fdq[fdh:] are queued
+	oob []byte
+	ack chan struct{}
+	// loopOwnsInput: the loop holds in/fdq (between a readEvent and its ack).
+	loopOwnsInput bool
+	dec           wire.Decoder
+
+	// Event encoding (loop only).
+	enc      wire.Encoder
+	evRes    *Resource
+	evOpcode uint16
+	stage    []byte
+	stageFDs []int
+
+	// Output, shared between the loop and the writer goroutine.
+	outMu   sync.Mutex
+	out     []byte
+	written int
+	outFDs  []int // duplicated fds of queued events, in order; closed once sent
+	fdSent  int
+	marks   []fdMark
+	markH   int // marks[markH:] are not fully sent
+	oobOut  []byte
+	waiting bool // the writer goroutine is waiting for the socket to drain
+	wkick   chan struct{}
+
+	dirty   bool
+	errored bool // an error was posted; disconnect after flushing it
+	closing bool
+	closed  chan struct{}
+	failErr error
 }
 
-// LookupArg resolves an object argument.
+// fdMark is an event carrying fds: it goes alone in its own sendmsg with
+// its fds, because go-wayland keeps only one fd per read and assigns it to
+// the first message of the read.
+type fdMark struct {
+	start, end int
+	nfds       int
+}
+
+// fdQueue hands out the client's received fds in order (wire.FDSource).
+type fdQueue Client
+
+func (q *fdQueue) NextFD() (int, bool) {
+	c := (*Client)(q)
+	if c.fdh >= len(c.fdq) {
+		return -1, false
+	}
+	fd := c.fdq[c.fdh]
+	c.fdh++
+	return fd, true
+}
+
+// skipFDs is an FDSource for the argument pre-check: fds are counted by
+// wire.Validate first, so it only needs to say yes.
+type skipFDs struct{}
+
+func (skipFDs) NextFD() (int, bool) { return -1, true }
+
+func newClient(d *Display, conn *net.UnixConn) (*Client, error) {
+	c := &Client{
+		display: d,
+		conn:    conn,
+		fd:      -1,
+		in:      make([]byte, 0, d.maxIn),
+		oob:     make([]byte, unix.CmsgSpace(wire.MaxFDsPerRead*4)),
+		oobOut:  make([]byte, unix.CmsgSpace(wire.MaxFDsPerMessage*4)),
+		ack:     make(chan struct{}, 1),
+		wkick:   make(chan struct{}, 1),
+		closed:  make(chan struct{}),
+		objects: make([]*Resource, 1, 16),
+		stage:   make([]byte, 0, wire.MaxMessageSize),
+	}
+	if conn != nil {
+		rc, err := conn.SyscallConn()
+		if err != nil {
+			return nil, fmt.Errorf("server: client connection: %w", err)
+		}
+		c.rc = rc
+		if err := rc.Control(func(fd uintptr) { c.fd = int(fd) }); err != nil {
+			return nil, fmt.Errorf("server: client connection: %w", err)
+		}
+		c.cred, c.credErr = socket.PeerCred(conn)
+	}
+	dr, err := c.NewResource(1, DisplayInterface, 1)
+	if err != nil {
+		return nil, err
+	}
+	dr.SetHandler(displayHandler{})
+	c.displayRes = dr
+	return c, nil
+}
+
+// Display is the display the client is connected to.
+func (c *Client) Display() *Display { return c.display }
+
+// Cred is the peer's SO_PEERCRED identity, read when the client connected
+// (wl_client_get_credentials).
+func (c *Client) Cred() (socket.Cred, error) { return c.cred, c.credErr }
+
+// Lookup returns the live resource with id, or nil.
+func (c *Client) Lookup(id uint32) *Resource {
+	if id < ServerIDStart {
+		if int(id) < len(c.objects) {
+			return c.objects[id]
+		}
+		return nil
+	}
+	i := id - ServerIDStart
+	if int(i) < len(c.serverObjects) {
+		return c.serverObjects[i]
+	}
+	return nil
+}
+
+// LookupArg resolves an object argument of a request. 0 gives nil, nil
+// when nullable. The runtime checks object arguments before Dispatch as
+// libwayland's wl_closure_lookup_objects does, so an error here means the
+// generated code and the runtime disagree.
 func (c *Client) LookupArg(id uint32, iface *Interface, nullable bool) (*Resource, error) {
-	return nil, nil
+	if id == 0 {
+		if nullable {
+			return nil, nil
+		}
+		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidObject, Message: "null object"}
+	}
+	r := c.Lookup(id)
+	if r == nil {
+		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidObject, Message: fmt.Sprintf("invalid object %d", id)}
+	}
+	if iface != nil && !sameInterface(r.iface, iface) {
+		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidObject,
+			Message: fmt.Sprintf("invalid object %d: %s is not a %s", id, r.iface.Name, iface.Name)}
+	}
+	return r, nil
 }
 
-// NewResource creates the resource for a typed new_id argument.
+func sameInterface(a, b *Interface) bool {
+	return a == b || (a != nil && b != nil && a.Name == b.Name)
+}
+
+// reserveID is libwayland's wl_map_reserve_new for the client range: the id
+// must be an existing free slot or exactly one past the end.
+func (c *Client) reserveID(id uint32) bool {
+	if id == 0 || id >= ServerIDStart || id > maxObjects {
+		return false
+	}
+	switch {
+	case int(id) == len(c.objects):
+		c.objects = append(c.objects, nil)
+		return true
+	case int(id) < len(c.objects):
+		return c.objects[id] == nil
+	}
+	return false
+}
+
+// NewResource creates the resource for a client-allocated new_id argument.
+// The id must be free and at most one past the highest id used; otherwise
+// the error is libwayland's wl_resource_create one, "invalid new id",
+// invalid_method on wl_display.
 func (c *Client) NewResource(id uint32, iface *Interface, version uint32) (*Resource, error) {
-	return nil, nil
+	if !c.reserveID(id) {
+		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidMethod, Message: fmt.Sprintf("invalid new id %d", id)}
+	}
+	r := &Resource{id: id, version: version, iface: iface, client: c, alive: true}
+	c.objects[id] = r
+	return r, nil
+}
+
+// CreateResource creates a server-allocated object (ids from 0xff000000),
+// for new_id arguments of events.
+func (c *Client) CreateResource(iface *Interface, version uint32) (*Resource, error) {
+	var i uint32
+	if n := len(c.serverFree); n > 0 {
+		i = c.serverFree[n-1]
+		c.serverFree = c.serverFree[:n-1]
+	} else {
+		if len(c.serverObjects) >= maxObjects {
+			return nil, fmt.Errorf("server: server id range exhausted: %w", syscall.ENOSPC)
+		}
+		i = uint32(len(c.serverObjects))
+		c.serverObjects = append(c.serverObjects, nil)
+	}
+	r := &Resource{id: ServerIDStart + i, version: version, iface: iface, client: c, alive: true}
+	c.serverObjects[i] = r
+	return r, nil
+}
+
+// Destroy disconnects the client: remaining output gets one non-blocking
+// flush attempt, then every resource is destroyed and the connection
+// closed, as wl_client_destroy.
+func (c *Client) Destroy() {
+	c.display.destroyClient(c)
+}
+
+func (c *Client) removeRegistry(r *Resource) {
+	for i, x := range c.registries {
+		if x == r {
+			c.registries = append(c.registries[:i], c.registries[i+1:]...)
+			return
+		}
+	}
+}
+
+// postError queues wl_display.error and marks the client for disconnection
+// after the flush at the end of the dispatch round. Only the first error is
+// sent (libwayland: client->error).
+func (c *Client) postError(object, code uint32, msg string) {
+	if c.errored || c.closing {
+		return
+	}
+	if e := c.displayRes.BeginEvent(displayEventError); e != nil {
+		e.Object(object)
+		e.Uint(code)
+		e.String(msg)
+		if err := c.displayRes.EndEvent(e); err != nil {
+			c.display.log.Warn("wayland: cannot encode error", "err", err)
+		}
+	}
+	c.display.log.Debug("wayland: client error", "object", object, "code", code, "message", msg)
+	c.errored = true
+	c.display.doom(c)
+}
+
+// fail drops the client without a protocol error (its connection failed or
+// it stopped reading).
+func (c *Client) fail(err error) {
+	if c.closing {
+		return
+	}
+	if c.failErr == nil {
+		c.failErr = err
+	}
+	c.display.log.Debug("wayland: dropping client", "err", err)
+	c.errored = true
+	c.display.doom(c)
+}
+
+func (c *Client) markDirty() {
+	if !c.dirty {
+		c.dirty = true
+		c.display.dirty = append(c.display.dirty, c)
+	}
+}
+
+// queue appends an encoded event (and its already duplicated fds) to the
+// output buffer, enforcing the bound.
+func (c *Client) queue(msg []byte, fds []int) {
+	c.outMu.Lock()
+	start := len(c.out)
+	c.out = append(c.out, msg...)
+	if len(fds) > 0 {
+		c.outFDs = append(c.outFDs, fds...)
+		c.marks = append(c.marks, fdMark{start: start, end: len(c.out), nfds: len(fds)})
+	}
+	over := len(c.out)-c.written > c.display.maxOut
+	if over {
+		// libwayland flushes when its buffer is full and gives up on the
+		// client when the kernel takes nothing more: a client that stops
+		// reading must not grow the server's memory.
+		c.writeLocked()
+		over = len(c.out)-c.written > c.display.maxOut
+	}
+	c.outMu.Unlock()
+	c.markDirty()
+	if over {
+		c.fail(fmt.Errorf("output buffer over %d bytes: client not reading: %w", c.display.maxOut, syscall.ENOBUFS))
+	}
+}
+
+// flush writes what the socket takes without blocking; if something is
+// left, the writer goroutine waits for the socket to drain.
+func (c *Client) flush() {
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	if c.waiting {
+		return
+	}
+	if !c.writeLocked() {
+		c.waiting = true
+		select {
+		case c.wkick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// writeLocked sends queued output with non-blocking sendmsg calls and
+// reports whether everything was sent. A send error other than EAGAIN drops
+// the buffered output; the reader will see the connection fail.
+func (c *Client) writeLocked() bool {
+	for c.written < len(c.out) {
+		if c.fd < 0 { // detached client: discard
+			c.written = len(c.out)
+			break
+		}
+		end := len(c.out)
+		var oob []byte
+		if c.markH < len(c.marks) {
+			m := c.marks[c.markH]
+			if c.written < m.start {
+				end = m.start
+			} else {
+				end = m.end
+				if c.written == m.start {
+					oob = putRights(c.oobOut, c.outFDs[c.fdSent:c.fdSent+m.nfds])
+				}
+			}
+		}
+		n, err := unix.SendmsgN(c.fd, c.out[c.written:end], oob, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+		if err == unix.EINTR {
+			continue
+		}
+		if err == unix.EAGAIN {
+			c.compactOut()
+			return false
+		}
+		if err != nil {
+			c.written = len(c.out)
+			break
+		}
+		if oob != nil && n > 0 {
+			m := c.marks[c.markH]
+			for _, fd := range c.outFDs[c.fdSent : c.fdSent+m.nfds] {
+				unix.Close(fd)
+			}
+			c.fdSent += m.nfds
+		}
+		c.written += n
+		if c.markH < len(c.marks) && c.written >= c.marks[c.markH].end {
+			c.markH++
+		}
+	}
+	c.resetOut()
+	return true
+}
+
+func (c *Client) resetOut() {
+	for _, fd := range c.outFDs[c.fdSent:] {
+		unix.Close(fd)
+	}
+	c.out, c.outFDs, c.marks = c.out[:0], c.outFDs[:0], c.marks[:0]
+	c.written, c.fdSent, c.markH = 0, 0, 0
+}
+
+// compactOut moves unsent output to the front so a slow reader does not
+// make the buffer creep.
+func (c *Client) compactOut() {
+	if c.written == 0 {
+		return
+	}
+	n := copy(c.out, c.out[c.written:])
+	c.out = c.out[:n]
+	for i := c.markH; i < len(c.marks); i++ {
+		c.marks[i].start -= c.written
+		c.marks[i].end -= c.written
+	}
+	k := copy(c.outFDs, c.outFDs[c.fdSent:])
+	c.outFDs = c.outFDs[:k]
+	c.written, c.fdSent = 0, 0
+	nm := copy(c.marks, c.marks[c.markH:])
+	c.marks = c.marks[:nm]
+	c.markH = 0
+}
+
+func (c *Client) pendingOut() int {
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	return len(c.out) - c.written
+}
+
+// writer waits for the socket to drain whenever the loop could not send
+// everything, then sends the rest; the loop never blocks on a client.
+func (c *Client) writer() {
+	for {
+		select {
+		case <-c.closed:
+			return
+		case <-c.wkick:
+		}
+		err := c.rc.Write(func(uintptr) bool {
+			c.outMu.Lock()
+			defer c.outMu.Unlock()
+			if c.writeLocked() {
+				c.waiting = false
+				return true
+			}
+			return false
+		})
+		if err != nil {
+			c.outMu.Lock()
+			c.waiting = false
+			c.outMu.Unlock()
+			return
+		}
+	}
+}
+
+// putRights builds an SCM_RIGHTS control message in b without allocating.
+func putRights(b []byte, fds []int) []byte {
+	datalen := len(fds) * 4
+	b = b[:unix.CmsgSpace(datalen)]
+	clear(b)
+	h := (*unix.Cmsghdr)(unsafe.Pointer(&b[0]))
+	h.Level = unix.SOL_SOCKET
+	h.Type = unix.SCM_RIGHTS
+	h.SetLen(unix.CmsgLen(datalen))
+	data := b[unix.CmsgLen(0):]
+	for i, fd := range fds {
+		binary.NativeEndian.PutUint32(data[i*4:], uint32(fd))
+	}
+	return b
+}
+
+// parseRights appends the fds of every SCM_RIGHTS message in oob to dst.
+// Any received fd is kept (and later closed) even if the rest is malformed.
+func parseRights(oob []byte, dst []int) ([]int, error) {
+	var err error
+	for len(oob) >= unix.SizeofCmsghdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < unix.SizeofCmsghdr || l > len(oob) {
+			return dst, errors.New("malformed control message")
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_RIGHTS {
+			data := oob[unix.CmsgLen(0):l]
+			for len(data) >= 4 {
+				dst = append(dst, int(int32(binary.NativeEndian.Uint32(data))))
+				data = data[4:]
+			}
+		} else {
+			err = fmt.Errorf("unexpected control message level %d type %d", h.Level, h.Type)
+		}
+		next := unix.CmsgSpace(l - unix.CmsgLen(0))
+		if next > len(oob) {
+			break
+		}
+		oob = oob[next:]
+	}
+	return dst, err
+}
+
+// reader reads bytes and fds and hands them to the loop; it reads again only
+// after the loop has consumed them, so input is bounded by maxIn and the fd
+// queue by maxQueuedFDs, as libwayland only reads into free ring space.
+func (c *Client) reader() {
+	d := c.display
+	for {
+		buf := c.in[len(c.in):cap(c.in)]
+		n, oobn, flags, _, err := c.conn.ReadMsgUnix(buf, c.oob)
+		var perr error
+		if oobn > 0 {
+			c.fdq, perr = parseRights(c.oob[:oobn], c.fdq)
+		}
+		if err == nil && n == 0 {
+			err = fmt.Errorf("connection closed by peer: %w", syscall.ECONNRESET)
+		}
+		if err == nil && flags&unix.MSG_CTRUNC != 0 {
+			err = fmt.Errorf("too many file descriptors in one message: %w", syscall.EMSGSIZE)
+		}
+		if err == nil && perr != nil {
+			err = perr
+		}
+		if err == nil && len(c.fdq)-c.fdh > maxQueuedFDs {
+			err = fmt.Errorf("more than %d file descriptors queued: %w", maxQueuedFDs, syscall.EMSGSIZE)
+		}
+		select {
+		case d.events <- readEvent{c: c, n: n, err: err}:
+		case <-c.closed:
+			c.closeQueuedFDs()
+			return
+		case <-d.done:
+			c.closeQueuedFDs()
+			return
+		}
+		if err != nil {
+			return
+		}
+		select {
+		case <-c.ack:
+		case <-c.closed:
+			return
+		case <-d.done:
+			return
+		}
+	}
+}
+
+type readEvent struct {
+	c   *Client
+	n   int
+	err error
+}
+
+func (c *Client) closeQueuedFDs() {
+	for _, fd := range c.fdq[c.fdh:] {
+		closeFD(fd)
+	}
+	c.fdq, c.fdh = c.fdq[:0], 0
+}
+
+func closeFD(fd int) {
+	if fd >= 0 {
+		unix.Close(fd)
+	}
 }

@@ -1,19 +1,368 @@
 package server
 
-// Display is the server: its clients, globals and the dispatch loop.
-type Display struct{}
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
 
-// Global is an advertised global.
-type Global struct{}
+	"github.com/headwaywl/headway/protocol/socket"
+	"github.com/headwaywl/headway/protocol/wire"
+)
 
-// DisplayInterface, RegistryInterface and CallbackInterface are the core
-// interfaces the runtime serves itself.
-var DisplayInterface, RegistryInterface, CallbackInterface *Interface
+// DefaultMaxBufferSize bounds each client's input and output buffers, as
+// libwayland's default (WL_BUFFER_DEFAULT_MAX_SIZE, 4096 bytes, which
+// wl_display_set_default_max_buffer_size changes since 1.23). Output beyond
+// it that the kernel will not take disconnects the client.
+const DefaultMaxBufferSize = 4096
 
-// AddGlobal advertises a global.
-func (d *Display) AddGlobal(iface *Interface, version uint32, bind func(c *Client, r *Resource)) *Global {
-	return &Global{}
+// Option configures a Display.
+type Option func(*Display)
+
+// WithTrace writes libwayland-format protocol traces to w (nil: off). It
+// overrides WAYLAND_DEBUG.
+func WithTrace(w io.Writer) Option {
+	return func(d *Display) { d.trace = w; d.traceSet = true }
 }
 
-// Remove withdraws the global.
-func (g *Global) Remove() {}
+// WithMaxBufferSize sets the per-client input and output buffer bounds
+// (wl_display_set_default_max_buffer_size). Input is never below
+// wire.MaxMessageSize, so every message the codec allows fits.
+func WithMaxBufferSize(in, out int) Option {
+	return func(d *Display) {
+		if in >= wire.MaxMessageSize {
+			d.maxIn = in
+		}
+		if out > 0 {
+			d.maxOut = out
+		}
+	}
+}
+
+// WithLogger sets the logger for disconnect reasons and recovered panics.
+func WithLogger(l *slog.Logger) Option {
+	return func(d *Display) {
+		if l != nil {
+			d.log = l
+		}
+	}
+}
+
+// Display is the server: its clients, globals and the dispatch loop. All
+// protocol work runs on the loop goroutine (Run): handlers, bind and
+// destructor callbacks and Do functions never run concurrently.
+type Display struct {
+	maxIn, maxOut int
+	trace         io.Writer
+	traceSet      bool
+	traceBuf      []byte
+	traceStart    time.Time
+	log           *slog.Logger
+
+	events chan readEvent
+	kick   chan struct{}
+	done   chan struct{} // closed when the display shuts down
+
+	mu        sync.Mutex
+	clients   map[*Client]struct{}
+	funcs     []func()
+	listeners []*socket.Listener
+	running   bool
+	shut      bool
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+
+	// loop-owned
+	globals    []*Global
+	nextGlobal uint32
+	serial     uint32
+	dirty      []*Client
+	doomed     []*Client
+	funcsRun   []func()
+	snapshot   []*Client
+}
+
+// Global is an advertised global.
+type Global struct {
+	d       *Display
+	name    uint32
+	iface   *Interface
+	version uint32
+	bind    func(c *Client, r *Resource)
+	removed bool
+}
+
+// Name is the global's numeric name in wl_registry.
+func (g *Global) Name() uint32 { return g.name }
+
+// NewDisplay makes a display. WAYLAND_DEBUG containing "server" or "1"
+// turns tracing to stderr on, as libwayland's server checks.
+func NewDisplay(opts ...Option) *Display {
+	d := &Display{
+		maxIn:      DefaultMaxBufferSize,
+		maxOut:     DefaultMaxBufferSize,
+		log:        slog.New(slog.DiscardHandler),
+		events:     make(chan readEvent),
+		kick:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
+		clients:    make(map[*Client]struct{}),
+		traceStart: time.Now(),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	if !d.traceSet {
+		if v := os.Getenv("WAYLAND_DEBUG"); strings.Contains(v, "server") || strings.Contains(v, "1") {
+			d.trace = os.Stderr
+		}
+	}
+	return d
+}
+
+// NextSerial returns a new event serial (wl_display_next_serial).
+func (d *Display) NextSerial() uint32 {
+	d.serial++
+	return d.serial
+}
+
+// Serial returns the current serial without advancing it
+// (wl_display_get_serial), as wl_display.sync's done carries.
+func (d *Display) Serial() uint32 { return d.serial }
+
+// AddListener accepts clients from l until the display closes; the display
+// then closes l.
+func (d *Display) AddListener(l *socket.Listener) {
+	d.mu.Lock()
+	if d.shut {
+		d.mu.Unlock()
+		l.Close()
+		return
+	}
+	d.listeners = append(d.listeners, l)
+	d.wg.Add(1)
+	d.mu.Unlock()
+	go func() {
+		defer d.wg.Done()
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				select {
+				case <-d.done:
+				default:
+					d.log.Warn("wayland: accept failed", "err", err)
+				}
+				return
+			}
+			if _, err := d.AddClient(conn); err != nil {
+				d.log.Warn("wayland: cannot add client", "err", err)
+			}
+		}
+	}()
+}
+
+// AddClient serves conn as a new client (wl_client_create). It may be called
+// from any goroutine. The display owns conn from then on, even on error.
+func (d *Display) AddClient(conn *net.UnixConn) (*Client, error) {
+	if conn == nil {
+		return nil, fmt.Errorf("server: AddClient: nil connection")
+	}
+	c, err := newClient(d, conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	d.mu.Lock()
+	if d.shut {
+		d.mu.Unlock()
+		conn.Close()
+		return nil, fmt.Errorf("server: AddClient: display closed: %w", net.ErrClosed)
+	}
+	d.clients[c] = struct{}{}
+	d.mu.Unlock()
+	go c.reader()
+	go c.writer()
+	return c, nil
+}
+
+// Do queues fn to run on the loop and returns at once; it is safe from any
+// goroutine, including the loop itself. A panic in fn is recovered and
+// logged.
+func (d *Display) Do(fn func()) {
+	d.mu.Lock()
+	d.funcs = append(d.funcs, fn)
+	d.mu.Unlock()
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches until ctx ends or Close is called; then every client is
+// disconnected and every listener closed. It returns nil after Close,
+// ctx.Err() otherwise.
+func (d *Display) Run(ctx context.Context) error {
+	d.mu.Lock()
+	if d.running || d.shut {
+		d.mu.Unlock()
+		return fmt.Errorf("server: Run: display already running or closed")
+	}
+	d.running = true
+	d.mu.Unlock()
+	var ret error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			ret = ctx.Err()
+			break loop
+		case <-d.done:
+			break loop
+		case ev := <-d.events:
+			d.handleRead(ev)
+		case <-d.kick:
+			d.runFuncs()
+		}
+		d.endRound()
+	}
+	d.shutdown()
+	return ret
+}
+
+// Close stops the display: Run returns, clients are disconnected, listeners
+// closed. It is safe from any goroutine and idempotent.
+func (d *Display) Close() {
+	d.closeOnce.Do(func() {
+		d.mu.Lock()
+		d.shut = true
+		running := d.running
+		ls := d.listeners
+		d.listeners = nil
+		d.mu.Unlock()
+		close(d.done)
+		for _, l := range ls {
+			l.Close()
+		}
+		if !running {
+			d.shutdown()
+		}
+	})
+}
+
+func (d *Display) shutdown() {
+	d.closeOnce.Do(func() {
+		d.mu.Lock()
+		d.shut = true
+		ls := d.listeners
+		d.listeners = nil
+		d.mu.Unlock()
+		close(d.done)
+		for _, l := range ls {
+			l.Close()
+		}
+	})
+	for _, c := range d.clientList() {
+		d.destroyClient(c)
+	}
+	d.wg.Wait()
+}
+
+func (d *Display) clientList() []*Client {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.snapshot = d.snapshot[:0]
+	for c := range d.clients {
+		d.snapshot = append(d.snapshot, c)
+	}
+	return d.snapshot
+}
+
+func (d *Display) runFuncs() {
+	d.mu.Lock()
+	d.funcsRun, d.funcs = d.funcs, d.funcsRun[:0]
+	d.mu.Unlock()
+	for i, fn := range d.funcsRun {
+		d.safeCall(fn)
+		d.funcsRun[i] = nil
+	}
+}
+
+func (d *Display) safeCall(fn func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("wayland: panic in Do function", "panic", fmt.Sprint(p))
+		}
+	}()
+	fn()
+}
+
+// endRound flushes every client that got output and disconnects the ones
+// that failed, after their error had its flush (libwayland order).
+func (d *Display) endRound() {
+	for i, c := range d.dirty {
+		c.dirty = false
+		if !c.closing {
+			c.flush()
+		}
+		d.dirty[i] = nil
+	}
+	d.dirty = d.dirty[:0]
+	for i := 0; i < len(d.doomed); i++ {
+		d.destroyClient(d.doomed[i])
+		d.doomed[i] = nil
+	}
+	d.doomed = d.doomed[:0]
+}
+
+func (d *Display) doom(c *Client) {
+	for _, x := range d.doomed {
+		if x == c {
+			return
+		}
+	}
+	d.doomed = append(d.doomed, c)
+}
+
+// destroyClient is wl_client_destroy: one flush attempt, destroy every
+// resource (destructors run, no delete_id), close unconsumed fds and the
+// connection.
+func (d *Display) destroyClient(c *Client) {
+	if c.closing {
+		return
+	}
+	c.outMu.Lock()
+	if !c.waiting {
+		c.writeLocked()
+	}
+	c.outMu.Unlock()
+	c.closing = true
+	for i := 1; i < len(c.objects); i++ {
+		if r := c.objects[i]; r != nil {
+			r.Destroy()
+		}
+	}
+	for i := 0; i < len(c.serverObjects); i++ {
+		if r := c.serverObjects[i]; r != nil {
+			r.Destroy()
+		}
+	}
+	close(c.closed)
+	if c.conn != nil {
+		c.conn.Close()
+	}
+	c.outMu.Lock()
+	c.resetOut()
+	c.outMu.Unlock()
+	// Received fds are closed by whoever owns the input now: the loop
+	// between a readEvent and its ack, the reader otherwise (it sees closed).
+	if c.loopOwnsInput {
+		c.closeQueuedFDs()
+	}
+	d.mu.Lock()
+	delete(d.clients, c)
+	d.mu.Unlock()
+}

@@ -1,2 +1,86 @@
-// Package server is headway's Wayland server runtime (skeleton; see issue 5).
+// Package server is headway's Wayland server runtime: client connections,
+// the per-client object table, wl_display/wl_registry/wl_callback, globals
+// and protocol tracing. Generated bindings (one package per protocol XML)
+// build on it through the small API fixed in the issue-5 contract
+// (Interface, Message, Handler, Resource, Client.LookupArg/NewResource,
+// BeginEvent/EndEvent); the runtime never imports generated code.
+//
+// libwayland's server (wayland-server.c, connection.c) is the reference:
+// unmodified clients must see exactly the behaviour, errors and error
+// messages they see with weston or mutter.
+//
+// # One loop
+//
+// Everything that touches protocol state runs on the goroutine executing
+// Display.Run: request handlers, bind and destructor callbacks, functions
+// queued with Do. Compositor code therefore never races with itself, and a
+// run is deterministic given the order of client input. Per-client reader
+// goroutines only move bytes and fds from the socket into the client's input
+// buffer and hand it over; a reader reads again only after the loop has
+// consumed the previous chunk, so input is bounded like libwayland's ring
+// (4096 bytes by default) and a client cannot make the server buffer more.
+// A message larger than the input buffer can never complete: libwayland
+// drops such a client; headway also tells it why (implementation error).
+//
+// # Requests
+//
+// Checks happen in wl_client_connection_data's order, and the first failure
+// posts wl_display.error and stops reading that client: unknown object id →
+// invalid_object "invalid object N"; opcode beyond the interface →
+// invalid_method; request newer than the resource's version →
+// invalid_method; a body that does not demarshal, an object argument that
+// does not exist or has the wrong interface, a new id that is in use or
+// more than one past the highest id (wl_map_reserve_new) → invalid_method
+// "invalid arguments for iface#id.request". Only then is the Handler
+// called, so generated decoding cannot fail on client input. Received fds
+// form one FIFO per connection handed to fd arguments in message order;
+// fds a handler did not take are closed so the queue stays aligned, and
+// every unconsumed fd is closed on disconnect. More than 28 fds in one
+// sendmsg (MSG_CTRUNC) or over 1024 queued drop the client, as libwayland's
+// fixed fd ring does.
+//
+// libwayland's server has no zombie objects (WL_MAP_ENTRY_ZOMBIE is client
+// side only): an id whose object the server destroyed is an empty slot, and a
+// request to it is "invalid object" like any unknown id. headway does the
+// same. Events for destroyed resources or failing clients are dropped
+// (BeginEvent returns nil). A resource's destructor runs before its slot is
+// freed and before wl_display.delete_id is queued (client ids only).
+//
+// Errors returned by handlers: *ProtocolError is sent as given; anything
+// else becomes implementation (3) on wl_display. A panic in a handler is
+// recovered and treated the same way: that client is disconnected, others
+// carry on. Only the first error of a client is sent; the client is then
+// flushed once and closed at the end of the dispatch round, as
+// destroy_client_with_error does.
+//
+// # Events
+//
+// Events are appended to a per-client output buffer and flushed at the end
+// of every loop round with non-blocking sendmsg. When the socket is full a
+// writer goroutine waits for it to drain; the loop never blocks on a
+// client. Pending output is bounded (4096 bytes by default, libwayland's
+// default maximum buffer size): when it would be exceeded the buffer is
+// flushed, and if the kernel takes nothing more the client is dropped, so a
+// client that stops reading costs bounded memory. Every event carrying fds
+// is sent in its own sendmsg, after everything queued before it, because
+// go-wayland keeps one fd per read and attaches it to the first message of
+// the read. fds are duplicated when the event is queued, as libwayland
+// does, and closed once sent.
+//
+// # Tracing
+//
+// WAYLAND_DEBUG containing "server" or "1" (read by NewDisplay) or
+// WithTrace prints each request and event in libwayland 1.23's
+// wl_closure_print format: "[%7u.%03u] iface#id.request(args)" and
+// " -> iface#id.event(args)", strings quoted, null as nil, "new id
+// iface#N", "fd N", "array[N]", fixed with eight decimals. With tracing off
+// nothing is formatted.
+//
+// # Deliberate differences
+//
+// ProtocolError from LookupArg (which only fails if generated code and the
+// runtime disagree) uses invalid_object; libwayland's equivalent failure is
+// caught earlier as "invalid arguments" (invalid_method), which is what
+// clients actually see here too. A header whose size is below 8 or not a
+// multiple of 4 is "invalid arguments" (libwayland rounds the size down).
 package server
