@@ -175,3 +175,34 @@ func BenchmarkDispatchAttachNull(b *testing.B) {
 		}
 	}
 }
+
+// FuzzSurfaceDispatch feeds arbitrary bodies to the wl_surface requests whose
+// arguments are plain values: a decode failure must be an error, never a
+// panic or a handler call with garbage.
+func FuzzSurfaceDispatch(f *testing.F) {
+	ops := []uint16{WlSurfaceRequestDamage, WlSurfaceRequestSetBufferTransform, WlSurfaceRequestSetBufferScale, WlSurfaceRequestDamageBuffer, WlSurfaceRequestOffset}
+	f.Add(uint8(3), []byte{0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0})
+	f.Add(uint8(0), []byte{})
+	f.Add(uint8(4), []byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, op uint8, b []byte) {
+		opcode := ops[int(op)%len(ops)]
+		h := WlSurfaceDispatcher(plainSurface{})
+		var dec wire.Decoder
+		dec.Reset(b, nil)
+		err := h.Dispatch(&server.Resource{}, opcode, &dec)
+		need := len(WlSurfaceInterface.Requests[opcode].Signature) * 4
+		if len(b) < need {
+			require.ErrorIs(t, err, wire.ErrMalformed)
+		} else {
+			require.NoError(t, err)
+		}
+	})
+}
+
+type plainSurface struct{ WlSurfaceHandler }
+
+func (plainSurface) Damage(*server.Resource, int32, int32, int32, int32) error       { return nil }
+func (plainSurface) DamageBuffer(*server.Resource, int32, int32, int32, int32) error { return nil }
+func (plainSurface) SetBufferTransform(*server.Resource, int32) error                { return nil }
+func (plainSurface) SetBufferScale(*server.Resource, int32) error                    { return nil }
+func (plainSurface) Offset(*server.Resource, int32, int32) error                     { return nil }
