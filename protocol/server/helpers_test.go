@@ -382,3 +382,5 @@ func memfd(t testing.TB) (int, uint64) {
 }
 
 var _ = os.Getpid
+
+func timeoutC() <-chan time.Time { return time.After(testTimeout) }

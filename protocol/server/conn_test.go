@@ -1,0 +1,252 @@
+package server
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+func bindTest(t *testing.T, c *rawClient) uint32 {
+	t.Helper()
+	reg, _ := c.registry()
+	id := c.bind(reg, 1, "test_obj", 1)
+	require.Empty(t, c.roundtrip())
+	return id
+}
+
+func takeFD(id, a, b uint32) []byte {
+	return encode(id, testReqTakeFD, func(e *wire.Encoder) { e.Uint(a); e.FD(0); e.Uint(b) })
+}
+
+func TestFDsHandedOutInMessageOrder(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	c := connect(t, d)
+	id := bindTest(t, c)
+
+	fd1, ino1 := memfd(t)
+	fd2, ino2 := memfd(t)
+	fd3, ino3 := memfd(t)
+	fd4, ino4 := memfd(t)
+
+	// Three messages with an fd in the middle of each, in one sendmsg
+	// carrying three fds.
+	var batch []byte
+	batch = append(batch, takeFD(id, 1, 10)...)
+	batch = append(batch, takeFD(id, 2, 20)...)
+	batch = append(batch, takeFD(id, 3, 30)...)
+	c.write(batch, fd1, fd2, fd3)
+	// A message split over two writes, its fd arriving with the first half.
+	m := takeFD(id, 4, 40)
+	c.write(m[:6], fd4)
+	c.write(m[6:])
+	require.Empty(t, c.roundtrip())
+
+	want := []fdCall{{1, 10, ino1}, {2, 20, ino2}, {3, 30, ino3}, {4, 40, ino4}}
+	for _, w := range want {
+		select {
+		case got := <-h.fds:
+			assert.Equal(t, w, got)
+		default:
+			t.Fatalf("handler did not receive %v", w)
+		}
+	}
+}
+
+func TestTooManyFDsInOneSendmsgDropsClient(t *testing.T) {
+	d := startDisplay(t, newTestHandler())
+	c := connect(t, d)
+	id := bindTest(t, c)
+	fds := make([]int, 29) // one more than the server makes room for
+	for i := range fds {
+		fds[i], _ = memfd(t)
+	}
+	var batch []byte
+	for i := range fds {
+		batch = append(batch, takeFD(id, uint32(i), 0)...)
+	}
+	c.write(batch, fds...)
+	c.expectEOF()
+}
+
+// TestFDEventInOwnSendmsg reads the way go-wayland does, one message at a
+// time: an fd must arrive with the first byte of the event that carries it,
+// never with an earlier one.
+func TestFDEventInOwnSendmsg(t *testing.T) {
+	h := newTestHandler()
+	efd, ino := memfd(t)
+	h.eventFD = efd
+	d := startDisplay(t, h)
+	c := connect(t, d)
+	id := bindTest(t, c)
+	var batch []byte
+	batch = append(batch, encode(id, testReqFlood, func(e *wire.Encoder) { e.Uint(1) })...)
+	batch = append(batch, encode(id, testReqSendFD, nil)...)
+	c.write(batch)
+
+	oob := make([]byte, unix.CmsgSpace(4*4))
+	readMsg := func(size int) (body []byte, fds []int) {
+		buf := make([]byte, size)
+		got := 0
+		for got < size {
+			n, oobn, _, _, err := c.conn.ReadMsgUnix(buf[got:], oob)
+			require.NoError(t, err)
+			require.NotZero(t, n)
+			if oobn > 0 {
+				scms, err := unix.ParseSocketControlMessage(oob[:oobn])
+				require.NoError(t, err)
+				for _, s := range scms {
+					f, err := unix.ParseUnixRights(&s)
+					require.NoError(t, err)
+					fds = append(fds, f...)
+				}
+			}
+			got += n
+		}
+		return buf, fds
+	}
+	hdr, fds := readMsg(12) // ping(0)
+	assert.Empty(t, fds, "the fd must not ride on the event before its own")
+	assert.Equal(t, uint32(12<<16|0), uint32(hdr[4])|uint32(hdr[5])<<8|uint32(hdr[6])<<16|uint32(hdr[7])<<24)
+	_, fds = readMsg(8) // fd event: header only
+	require.Len(t, fds, 1)
+	var st unix.Stat_t
+	require.NoError(t, unix.Fstat(fds[0], &st))
+	assert.Equal(t, ino, st.Ino)
+	assert.NotEqual(t, efd, fds[0])
+	unix.Close(fds[0])
+	_, fds = readMsg(12) // ping(7)
+	assert.Empty(t, fds)
+}
+
+func TestClientThatStopsReadingIsDropped(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	slow := connect(t, d)
+	other := connect(t, d)
+	slowID := bindTest(t, slow)
+	otherID := bindTest(t, other)
+	// Far more than any socket buffer plus the 4096-byte bound.
+	slow.send(slowID, testReqFlood, func(e *wire.Encoder) { e.Uint(1 << 20) })
+	// The slow client's resources are destroyed when it is dropped.
+	require.Equal(t, slowID, waitDestroyed(t, h))
+	// The other client carries on.
+	assert.Empty(t, other.roundtrip())
+	other.send(otherID, testReqFlood, func(e *wire.Encoder) { e.Uint(3) })
+	ms := other.roundtrip()
+	require.Len(t, ms, 3)
+	// The slow client, reading at last, finds its connection closed.
+	slow.expectEOF()
+}
+
+func waitDestroyed(t *testing.T, h *testHandler) uint32 {
+	t.Helper()
+	select {
+	case id := <-h.destroyed:
+		return id
+	case <-timeoutC():
+		t.Fatal("resource was not destroyed")
+	}
+	return 0
+}
+
+func TestPanickingHandlerCostsOnlyItsClient(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	bad := connect(t, d)
+	good := connect(t, d)
+	badID := bindTest(t, bad)
+	bindTest(t, good)
+	bad.send(badID, testReqBoom, nil)
+	ms := bad.expectEOF()
+	require.NotEmpty(t, ms)
+	e := parseError(t, ms[len(ms)-1])
+	assert.Equal(t, uint32(1), e.object)
+	assert.Equal(t, ErrorImplementation, e.code)
+	assert.Contains(t, e.message, "test_obj#4.boom")
+	assert.Empty(t, good.roundtrip())
+}
+
+func TestGlobalAddAndRemoveReachRegistries(t *testing.T) {
+	d := startDisplay(t, newTestHandler())
+	c := connect(t, d)
+	reg, _ := c.registry()
+	var g *Global
+	d.Do(func() { g = d.AddGlobal(CallbackInterface, 1, nil) })
+	ms := c.roundtrip()
+	require.Len(t, ms, 1)
+	assert.Equal(t, registryEventGlobal, ms[0].opcode)
+	d.Do(func() { g.Remove() })
+	ms = c.roundtrip()
+	require.Len(t, ms, 1)
+	assert.Equal(t, reg, ms[0].obj)
+	assert.Equal(t, registryEventGlobalRemove, ms[0].opcode)
+	assert.Equal(t, uint32(2), u32(t, ms[0]))
+	// Binding the removed global fails like an unknown name.
+	c.bind(reg, 2, "wl_callback", 1)
+	ms = c.expectEOF()
+	assert.Equal(t, errorEvent{reg, ErrorInvalidObject, "invalid global wl_callback (2)"}, parseError(t, ms[len(ms)-1]))
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestTraceFormat(t *testing.T) {
+	var buf lockedBuffer
+	d := startDisplay(t, newTestHandler(), WithTrace(&buf))
+	c := connect(t, d)
+	reg, _ := c.registry()
+	c.bind(reg, 1, "test_obj", 1)
+	c.roundtrip()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	stamp := regexp.MustCompile(`^\[ *\d{1,10}\.\d{3}\] `)
+	var got []string
+	for _, l := range lines {
+		require.Regexp(t, stamp, l)
+		got = append(got, stamp.ReplaceAllString(l, ""))
+	}
+	assert.Equal(t, []string{
+		"wl_display#1.get_registry(new id wl_registry#2)",
+		` -> wl_registry#2.global(1, "test_obj", 1)`,
+		"wl_display#1.sync(new id wl_callback#3)",
+		" -> wl_callback#3.done(0)",
+		" -> wl_display#1.delete_id(3)",
+		`wl_registry#2.bind(1, "test_obj", 1, new id [unknown]#4)`,
+		"wl_display#1.sync(new id wl_callback#5)",
+		" -> wl_callback#5.done(0)",
+		" -> wl_display#1.delete_id(5)",
+	}, got)
+}
+
+func TestTraceFixed(t *testing.T) {
+	cases := []struct {
+		v    int32
+		want string
+	}{
+		{0, "0.00000000"}, {256, "1.00000000"}, {384, "1.50000000"}, {1, "0.00390625"}, {-384, "-1.50000000"}, {-1, "-0.00390625"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, string(appendFixed(nil, tc.v)))
+	}
+}
