@@ -206,3 +206,41 @@ func (plainSurface) DamageBuffer(*server.Resource, int32, int32, int32, int32) e
 func (plainSurface) SetBufferTransform(*server.Resource, int32) error                { return nil }
 func (plainSurface) SetBufferScale(*server.Resource, int32) error                    { return nil }
 func (plainSurface) Offset(*server.Resource, int32, int32) error                     { return nil }
+
+type offerRec struct {
+	WlDataOfferHandler
+	serial uint32
+	mime   string
+	ok     bool
+}
+
+func (o *offerRec) Accept(_ *server.Resource, serial uint32, mime string, ok bool) error {
+	o.serial, o.mime, o.ok = serial, mime, ok
+	return nil
+}
+
+// Nullable strings reach the handler as (value, present): null and the empty
+// string stay distinct, as they are on the wire.
+func TestNullableStringDispatch(t *testing.T) {
+	tests := []struct {
+		name string
+		enc  func(e *wire.Encoder)
+		mime string
+		ok   bool
+	}{
+		{"null", func(e *wire.Encoder) { e.Uint(9); e.NullString() }, "", false},
+		{"empty", func(e *wire.Encoder) { e.Uint(9); e.String("") }, "", true},
+		{"text", func(e *wire.Encoder) { e.Uint(9); e.String("text/plain") }, "text/plain", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &offerRec{}
+			var dec wire.Decoder
+			dec.Reset(body(t, WlDataOfferRequestAccept, tc.enc), nil)
+			require.NoError(t, WlDataOfferDispatcher(rec).Dispatch(&server.Resource{}, WlDataOfferRequestAccept, &dec))
+			assert.Equal(t, uint32(9), rec.serial)
+			assert.Equal(t, tc.mime, rec.mime)
+			assert.Equal(t, tc.ok, rec.ok)
+		})
+	}
+}
