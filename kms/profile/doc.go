@@ -1,0 +1,64 @@
+// Package profile describes the fake KMS device's hardware: which
+// connectors, CRTCs and planes it has, which formats and modifiers each
+// plane scans out, and which plane properties and limits it advertises. The
+// built-in profiles (vkms, intel-like, nvidia-like, exynos-like) are data
+// files embedded from profiles/*.profile, so adding a device is editing
+// text, not code; users load their own with Parse.
+//
+// # Why a line format of our own
+//
+// Profiles are written and reviewed by people. JSON has no comments, and
+// the comments are where a profile says which driver source it copies;
+// the standard library has no YAML or TOML. So a profile is lines of
+// "key arguments...", '#' starting a comment line, parsed by a strict
+// parser: unknown keys, keys in the wrong section, repeated keys, bad
+// values and impossible combinations are errors naming the file, the line
+// and the field ("plane 2 zpos"). Top-level keys (name, description,
+// crtc-count, gamma-lut-size, cursor-max, writeback) come first; then
+// "connector NAME" sections with "mode WxH@HZ [preferred]" lines, and
+// "plane primary|overlay|cursor" sections with crtcs, count, formats
+// ("formats F... : M..." adds every pair; repeat the line for other
+// combinations), zpos, rotation, scaling, max-fb, max-src, max-dst, blend,
+// alpha, color-encoding, color-range and colorkey. Names are the ones
+// people know: formats and modifiers as modifiers/fourcc and
+// modifiers/modifier parse them (libdrm names, macro names, hex), rotation
+// as the DRM_MODE_ macro suffixes, blend modes as the kernel's enum names.
+//
+// # Invariants and how they follow the kernel
+//
+//   - A plane lists only (format, modifier) pairs composition can read:
+//     CanSample asks modifiers/sample.Open to open a canonically laid out
+//     (modifiers/layout.Compute) probe buffer, because modifiers/sample has
+//     no separate query; anything Open refuses (compressed families other
+//     than Intel CCS, tilings modifiers/tiling lacks, pairs layout rejects
+//     such as CCS on NV12) is refused at load. That is also why a CCS
+//     buffer can be imported but shown only on a plane that lists CCS.
+//   - At most 64 formats per plane and 32 planes and CRTCs: the kernel's
+//     plane init refuses more, since IN_FORMATS bitmasks and possible_crtcs
+//     masks are 64 and 32 bits wide.
+//   - Property sets obey their kernel constructors: rotation includes
+//     ROTATE_0 (drm_plane_create_rotation_property), blend modes include
+//     Pre-multiplied (drm_plane_create_blend_mode_property), an immutable
+//     zpos has min = max = value (drm_plane_create_zpos_immutable_property),
+//     colour properties come with a default inside their set, and every
+//     CRTC has a primary plane. Enum values and bits are the kernel's.
+//   - A plane's modifier order is first use in the file, and each format's
+//     modifiers are kept in that order: this is the order of IN_FORMATS
+//     entries, so a plane's blob decodes back into exactly its Formats.
+//   - Scale factors are 16.16 source/destination ratios with the meaning
+//     drm_atomic_helper_check_plane_state gives min_scale and max_scale.
+//
+// # IN_FORMATS
+//
+// AppendInFormats builds struct drm_format_modifier_blob byte for byte as
+// drm_plane.c's create_in_format_blob does (host byte order, formats padded
+// to 8 bytes, one 24-byte entry per modifier with its window at offset 0);
+// DecodeInFormats reads any blob the uapi allows, which includes windows at
+// other offsets, and treats its input as hostile. Each Plane's blob is built
+// once at load; Plane.Supports answers format/modifier questions without
+// allocating, for the TEST_ONLY commits libliftoff issues every frame.
+//
+// A Profile is immutable after Parse or Load returns and safe to share
+// between goroutines as long as nobody writes to it. No function here
+// panics on any input.
+package profile
