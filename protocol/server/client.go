@@ -41,6 +41,7 @@ type Client struct {
 	serverFree    []uint32
 	displayRes    *Resource
 	registries    []*Resource
+	syncCallback  Resource // reused by wl_display.sync
 
 	// Input, owned by the reader goroutine between an ack and the next
 	// readEvent, by the loop otherwise.

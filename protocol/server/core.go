@@ -58,10 +58,14 @@ func (displayHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) erro
 	}
 	switch opcode {
 	case displayRequestSync:
-		cb, err := c.NewResource(id, CallbackInterface, 1)
-		if err != nil {
-			return err
+		// The callback never reaches compositor code, so a per-client
+		// Resource is reused: sync round trips allocate nothing.
+		if !c.reserveID(id) {
+			return &ProtocolError{Object: 1, Code: ErrorInvalidMethod, Message: fmt.Sprintf("invalid new id %d", id)}
 		}
+		cb := &c.syncCallback
+		*cb = Resource{id: id, version: 1, iface: CallbackInterface, client: c, alive: true}
+		c.objects[id] = cb
 		// libwayland sends the current serial, then destroys the callback
 		// (which queues delete_id after done).
 		if e := cb.BeginEvent(callbackEventDone); e != nil {

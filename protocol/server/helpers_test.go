@@ -53,10 +53,10 @@ type fdCall struct {
 }
 
 type testHandler struct {
-	fds        chan fdCall
-	destroyed  chan uint32
-	eventFD    int
-	floodCount *int
+	fds       chan fdCall
+	destroyed chan uint32
+	eventFD   int
+	maxFlood  uint32
 }
 
 func (h *testHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) error {
@@ -87,6 +87,9 @@ func (h *testHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) erro
 		n, err := d.Uint()
 		if err != nil {
 			return err
+		}
+		if h.maxFlood > 0 && n > h.maxFlood {
+			n = h.maxFlood
 		}
 		for i := uint32(0); i < n; i++ {
 			e := r.BeginEvent(0)

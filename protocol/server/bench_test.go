@@ -1,0 +1,59 @@
+package server
+
+import (
+	"io"
+	"testing"
+
+	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/stretchr/testify/require"
+)
+
+// BenchmarkSyncRoundTrip measures wl_display.sync → wl_callback.done +
+// wl_display.delete_id over a socket pair, through the reader goroutine,
+// the loop and the output flush.
+func BenchmarkSyncRoundTrip(b *testing.B) {
+	d := startDisplay(b, newTestHandler())
+	c := connect(b, d)
+	req := encode(1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) })
+	reply := make([]byte, 24) // done(serial) + delete_id(2)
+	// Warm up buffers.
+	for i := 0; i < 100; i++ {
+		_, err := c.conn.Write(req)
+		require.NoError(b, err)
+		_, err = io.ReadFull(c.conn, reply)
+		require.NoError(b, err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(req) + len(reply)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c.conn, reply); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	require.Equal(b, uint32(2), u32(b, msg{body: reply[20:24]}))
+}
+
+// BenchmarkEventQueue measures queueing one small event (flush excluded).
+func BenchmarkEventQueue(b *testing.B) {
+	d := NewDisplay(WithTrace(nil))
+	c, err := newClient(d, nil)
+	require.NoError(b, err)
+	r := c.displayRes
+	b.ReportAllocs()
+	b.SetBytes(12)
+	for i := 0; i < b.N; i++ {
+		e := r.BeginEvent(displayEventDeleteID)
+		e.Uint(uint32(i))
+		if err := r.EndEvent(e); err != nil {
+			b.Fatal(err)
+		}
+		if i%256 == 0 {
+			d.endRound()
+		}
+	}
+}
