@@ -84,7 +84,6 @@ type Display struct {
 	dirty      []*Client
 	doomed     []*Client
 	funcsRun   []func()
-	snapshot   []*Client
 }
 
 // Global is an advertised global.
@@ -234,51 +233,55 @@ loop:
 }
 
 // Close stops the display: Run returns, clients are disconnected, listeners
-// closed. It is safe from any goroutine and idempotent.
+// closed. It is safe from any goroutine and idempotent; it does not wait for
+// Run to return. Called while Run is not running, it disconnects the clients
+// itself.
 func (d *Display) Close() {
+	d.stop()
+	d.mu.Lock()
+	running := d.running
+	d.mu.Unlock()
+	if !running {
+		d.destroyAll()
+	}
+}
+
+// stop marks the display shut, wakes the loop and closes the listeners.
+func (d *Display) stop() {
 	d.closeOnce.Do(func() {
 		d.mu.Lock()
 		d.shut = true
-		running := d.running
 		ls := d.listeners
 		d.listeners = nil
 		d.mu.Unlock()
 		close(d.done)
 		for _, l := range ls {
 			l.Close()
-		}
-		if !running {
-			d.shutdown()
 		}
 	})
 }
 
 func (d *Display) shutdown() {
-	d.closeOnce.Do(func() {
-		d.mu.Lock()
-		d.shut = true
-		ls := d.listeners
-		d.listeners = nil
-		d.mu.Unlock()
-		close(d.done)
-		for _, l := range ls {
-			l.Close()
-		}
-	})
-	for _, c := range d.clientList() {
-		d.destroyClient(c)
-	}
+	d.stop()
+	d.destroyAll()
 	d.wg.Wait()
 }
 
+func (d *Display) destroyAll() {
+	for _, c := range d.clientList() {
+		d.destroyClient(c)
+	}
+}
+
 func (d *Display) clientList() []*Client {
+	// A fresh slice: callbacks run while callers iterate may call back in.
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.snapshot = d.snapshot[:0]
+	cs := make([]*Client, 0, len(d.clients))
 	for c := range d.clients {
-		d.snapshot = append(d.snapshot, c)
+		cs = append(cs, c)
 	}
-	return d.snapshot
+	return cs
 }
 
 func (d *Display) runFuncs() {

@@ -384,6 +384,6 @@ func memfd(t testing.TB) (int, uint64) {
 	return fd, st.Ino
 }
 
-var _ = os.Getpid
-
 func timeoutC() <-chan time.Time { return time.After(testTimeout) }
+
+func pairForTest() (*net.UnixConn, *os.File, error) { return socket.Pair() }
