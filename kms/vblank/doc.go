@@ -45,5 +45,7 @@
 // Errors are syscall.Errno values, wrapped with context: EINVAL for bad
 // parameters, EINTR when a wait's context ends (the kernel's interrupted
 // DRM_IOCTL_WAIT_VBLANK), ECANCELED when the clock is stopped under a
-// waiter.
+// waiter. The last is headway's choice: the kernel wakes waiters of a
+// disabled vblank with success and the current count, which would let a
+// test mistake a stopped clock for a delivered frame.
 package vblank
