@@ -154,3 +154,21 @@ func TestProtocolErrorText(t *testing.T) {
 	assert.Equal(t, "protocol error on object 0, code 3: bad thing", e.Error())
 	assert.True(t, errors.Is(ErrEventVersion, ErrEventVersion))
 }
+
+func TestWaylandDebugEnv(t *testing.T) {
+	cases := []struct {
+		value string
+		on    bool
+	}{
+		{"", false}, {"server", true}, {"1", true}, {"client", false}, {"client,server", true}, {"0", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Setenv("WAYLAND_DEBUG", tc.value)
+			d := NewDisplay()
+			assert.Equal(t, tc.on, d.trace == os.Stderr)
+			d2 := NewDisplay(WithTrace(nil))
+			assert.Nil(t, d2.trace, "WithTrace overrides the environment")
+		})
+	}
+}

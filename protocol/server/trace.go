@@ -8,8 +8,8 @@ import (
 )
 
 // traceMessage prints one line in the format of libwayland 1.23's
-// wl_closure_print: "[%7u.%03u] " with wall-clock milliseconds (truncated
-// to 32 bits) and microseconds, " -> " for events, "iface#id.name(args)".
+// wl_closure_print: "[%7u.%03u] " with wall-clock microseconds truncated to
+// 32 bits, split into milliseconds and the remainder, " -> " for events, "iface#id.name(args)".
 func (d *Display) traceMessage(send bool, r *Resource, opcode uint16, body []byte, fds []int) {
 	var m *Message
 	msgs := r.iface.Requests
@@ -20,9 +20,12 @@ func (d *Display) traceMessage(send bool, r *Resource, opcode uint16, body []byt
 		m = &msgs[opcode]
 	}
 	b := d.traceBuf[:0]
-	us := time.Now().UnixMicro()
+	// libwayland stores the microseconds in an unsigned int before
+	// splitting them, so the stamp wraps every ~71 minutes; matching it
+	// keeps traces comparable line for line.
+	us := uint32(time.Now().UnixMicro())
 	b = append(b, '[')
-	b = appendPadded(b, uint64(uint32(us/1000)), 7)
+	b = appendPadded(b, uint64(us/1000), 7)
 	b = append(b, '.')
 	b = appendPadded0(b, uint64(us%1000), 3)
 	b = append(b, "] "...)
