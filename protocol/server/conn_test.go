@@ -250,3 +250,34 @@ func TestTraceFixed(t *testing.T) {
 		assert.Equal(t, tc.want, string(appendFixed(nil, tc.v)))
 	}
 }
+
+// TestSlowButReadingClientGetsEverything queues more than the socket holds
+// under a large bound: the writer goroutine must deliver all of it, in
+// order, with the fd of a later event still on its own message.
+func TestSlowButReadingClientGetsEverything(t *testing.T) {
+	h := newTestHandler()
+	efd, ino := memfd(t)
+	h.eventFD = efd
+	d := startDisplay(t, h, WithMaxBufferSize(4096, 8<<20))
+	c := connect(t, d)
+	id := bindTest(t, c)
+	const n = 50000 // 600 KB: more than a Unix socket buffers
+	var batch []byte
+	batch = append(batch, encode(id, testReqFlood, func(e *wire.Encoder) { e.Uint(n) })...)
+	batch = append(batch, encode(id, testReqSendFD, nil)...)
+	c.write(batch)
+	for i := uint32(0); i < n; i++ {
+		m := c.mustRead()
+		require.Equal(t, id, m.obj)
+		require.Equal(t, i, u32(t, m))
+	}
+	m := c.mustRead()
+	require.Equal(t, uint16(1), m.opcode)
+	require.Len(t, c.fds, 1)
+	var st unix.Stat_t
+	require.NoError(t, unix.Fstat(c.fds[0], &st))
+	assert.Equal(t, ino, st.Ino)
+	unix.Close(c.fds[0])
+	assert.Equal(t, uint32(7), u32(t, c.mustRead()))
+	assert.Empty(t, c.roundtrip())
+}

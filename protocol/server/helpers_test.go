@@ -169,6 +169,7 @@ type rawClient struct {
 	buf  []byte
 	fds  []int
 	next uint32
+	tmp  []byte
 }
 
 func connect(t testing.TB, d *Display) *rawClient {
@@ -240,7 +241,10 @@ func (c *rawClient) read() (msg, error) {
 		if err := c.conn.SetReadDeadline(deadline); err != nil {
 			return msg{}, err
 		}
-		tmp := make([]byte, 65536)
+		if c.tmp == nil {
+			c.tmp = make([]byte, 65536)
+		}
+		tmp := c.tmp
 		n, oobn, _, _, err := c.conn.ReadMsgUnix(tmp, oob)
 		if oobn > 0 {
 			scms, perr := unix.ParseSocketControlMessage(oob[:oobn])
