@@ -67,7 +67,8 @@ func TestNewResourceIDRules(t *testing.T) {
 		} else {
 			var pe *ProtocolError
 			require.ErrorAs(t, err, &pe, "id %d", tc.id)
-			assert.Equal(t, ErrorInvalidMethod, pe.Code)
+			assert.Equal(t, ErrorInvalidObject, pe.Code)
+			assert.Equal(t, uint32(1), pe.Object)
 		}
 	}
 	s, err := c.CreateResource(testIface, 1)

@@ -208,10 +208,12 @@ func (c *Client) reserveID(id uint32) bool {
 // NewResource creates the resource for a client-allocated new_id argument.
 // The id must be free and at most one past the highest id used; otherwise
 // the error is libwayland's wl_resource_create one, "invalid new id",
-// invalid_method on wl_display.
+// invalid_object on wl_display. Clients normally meet the earlier check of
+// the same rule, "invalid arguments" (invalid_method), made before Dispatch
+// as libwayland's demarshalling does.
 func (c *Client) NewResource(id uint32, iface *Interface, version uint32) (*Resource, error) {
 	if !c.reserveID(id) {
-		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidMethod, Message: fmt.Sprintf("invalid new id %d", id)}
+		return nil, &ProtocolError{Object: 1, Code: ErrorInvalidObject, Message: fmt.Sprintf("invalid new id %d", id)}
 	}
 	r := &Resource{id: id, version: version, iface: iface, client: c, alive: true}
 	c.objects[id] = r

@@ -61,7 +61,7 @@ func (displayHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) erro
 		// The callback never reaches compositor code, so a per-client
 		// Resource is reused: sync round trips allocate nothing.
 		if !c.reserveID(id) {
-			return &ProtocolError{Object: 1, Code: ErrorInvalidMethod, Message: fmt.Sprintf("invalid new id %d", id)}
+			return &ProtocolError{Object: 1, Code: ErrorInvalidObject, Message: fmt.Sprintf("invalid new id %d", id)}
 		}
 		cb := &c.syncCallback
 		*cb = Resource{id: id, version: 1, iface: CallbackInterface, client: c, alive: true}

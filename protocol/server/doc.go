@@ -76,7 +76,26 @@
 // iface#N", "fd N", "array[N]", fixed with eight decimals. With tracing off
 // nothing is formatted.
 //
+// # Threading rule for callers
+//
+// Resource, Client (except Cred and Display) and Global methods, AddGlobal
+// and NextSerial belong to the loop: call them from handlers, callbacks or Do
+// functions, or before Run. AddClient, AddListener, Do and Close are safe
+// from any goroutine.
+//
+// # Allocation
+//
+// Steady-state request dispatch and event queueing allocate nothing: input
+// and output buffers, the decoder and encoder are per client and reused, and
+// wl_display.sync uses a per-client callback Resource since that object never
+// reaches compositor code. Other new ids allocate their Resource, as
+// libwayland mallocs one.
+//
 // # Deliberate differences
+//
+// A message whose header states more bytes than the input buffer holds is
+// answered with an implementation error before the disconnect (libwayland
+// drops the client silently).
 //
 // ProtocolError from LookupArg (which only fails if generated code and the
 // runtime disagree) uses invalid_object; libwayland's equivalent failure is
