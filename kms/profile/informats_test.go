@@ -28,8 +28,8 @@ func TestEncodeInFormatsExactBytes(t *testing.T) {
 	}
 	list := []FormatModifiers{
 		{Format: fourcc.Format(0x34325258), Modifiers: []modifier.Modifier{modifier.Linear, modifier.IntelXTiled}}, // XR24
-		{Format: fourcc.Format(0x34325241), Modifiers: []modifier.Modifier{modifier.Linear}},                        // AR24
-		{Format: fourcc.Format(0x3231564e), Modifiers: []modifier.Modifier{modifier.IntelXTiled}},                   // NV12
+		{Format: fourcc.Format(0x34325241), Modifiers: []modifier.Modifier{modifier.Linear}},                       // AR24
+		{Format: fourcc.Format(0x3231564e), Modifiers: []modifier.Modifier{modifier.IntelXTiled}},                  // NV12
 	}
 	want := []byte{
 		1, 0, 0, 0, // version

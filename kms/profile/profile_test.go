@@ -339,3 +339,12 @@ func TestEnumNames(t *testing.T) {
 	assert.Equal(t, "i915", ColorkeyI915.String())
 	assert.Equal(t, "Unknown", PlaneType(9).String())
 }
+
+func TestCanSampleRefusesHugeProbe(t *testing.T) {
+	// Block-linear with blocks 2^15 GOBs tall: 262144 rows per block.
+	m := modifier.NVIDIABlockLinear2D(0, 1, 2, 6, 15)
+	err := CanSample(mustFormat(t, "XRGB8888"), m)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	assert.NoError(t, CanSample(mustFormat(t, "XRGB8888"), modifier.NVIDIABlockLinear2D(0, 1, 2, 6, 5)))
+}

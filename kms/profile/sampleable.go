@@ -16,6 +16,12 @@ import (
 // four tile widths it needs even at one byte per pixel.
 const probeWidth, probeHeight = 512, 64
 
+// maxProbeBytes bounds the probe. Every modifier a real plane lists lays a
+// 512x64 buffer out in a few MiB at most; a larger one (an NVIDIA block 2^15
+// GOBs tall, say) is refused rather than allocated, because user files
+// reach this code and must not make the loader allocate gigabytes.
+const maxProbeBytes = 16 << 20
+
 type pair struct {
 	f fourcc.Format
 	m modifier.Modifier
@@ -64,6 +70,10 @@ func probe(f fourcc.Format, m modifier.Modifier) error {
 	lay, err := layout.Compute(info, m, probeWidth, probeHeight)
 	if err != nil {
 		return fmt.Errorf("%s with %s cannot be sampled: %w: %w", info.Name, modifier.Name(m), err, syscall.EINVAL)
+	}
+	if lay.Size > maxProbeBytes {
+		return fmt.Errorf("%s with %s: a %dx%d buffer needs %d bytes, more than the %d headway samples: %w",
+			info.Name, modifier.Name(m), probeWidth, probeHeight, lay.Size, maxProbeBytes, syscall.EINVAL)
 	}
 	data := make([]byte, lay.Size)
 	pp := lay.ParamsPlanes()
