@@ -77,31 +77,27 @@ const (
 )
 
 type parser struct {
-	file    string
-	p       *Profile
-	sec     section
-	secLine int
-	seen    map[string]int // key -> line, per context
+	file string
+	p    *Profile
+	sec  section
+	seen map[string]int // key -> line, per context
 	// per-plane state
 	plane      *planeDraft
 	planes     []*planeDraft
 	conn       *Connector
 	connLines  []int
 	crtcsSet   bool
-	writeLine  int
-	nameLine   int
 	totalPlane int
 }
 
 type planeDraft struct {
 	Plane
-	line      int
-	count     int
-	crtcsSet  bool
-	maxFBSet  bool
-	srcSet    bool
-	dstSet    bool
-	colorLine int
+	line     int
+	count    int
+	crtcsSet bool
+	maxFBSet bool
+	srcSet   bool
+	dstSet   bool
 }
 
 func parseNamed(file string, r io.Reader) (*Profile, error) {
@@ -213,7 +209,6 @@ func (ps *parser) top(n int, key, rest string, args []string) error {
 			return errors.New("want one name of lower-case letters, digits and '-'")
 		}
 		ps.p.Name = args[0]
-		ps.nameLine = n
 	case "description":
 		if rest == "" {
 			return errors.New("empty")
@@ -236,7 +231,6 @@ func (ps *parser) top(n int, key, rest string, args []string) error {
 		if len(args) == 0 {
 			return errors.New("want the writeback formats")
 		}
-		ps.writeLine = n
 		ps.p.Writeback.Present = true
 		for _, a := range args {
 			f, err := parseFormat(a)
@@ -286,7 +280,7 @@ func (ps *parser) startConnector(n int, args []string) error {
 }
 
 func (ps *parser) enter(s section, n int) {
-	ps.sec, ps.secLine = s, n
+	ps.sec = s
 	ps.seen = map[string]int{}
 }
 
