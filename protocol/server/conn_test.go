@@ -174,16 +174,30 @@ func TestPanickingHandlerCostsOnlyItsClient(t *testing.T) {
 	assert.Empty(t, good.roundtrip())
 }
 
+// doSync runs fn on the display's loop and returns once it has run.
+func doSync(t *testing.T, d *Display, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	d.Do(func() { fn(); close(done) })
+	select {
+	case <-done:
+	case <-timeoutC():
+		t.Fatal("the loop did not run the function")
+	}
+}
+
 func TestGlobalAddAndRemoveReachRegistries(t *testing.T) {
 	d := startDisplay(t, newTestHandler())
 	c := connect(t, d)
 	reg, _ := c.registry()
 	var g *Global
-	d.Do(func() { g = d.AddGlobal(CallbackInterface, 1, nil) })
+	// Do is asynchronous: wait until the loop has run each change, or
+	// the client's sync may overtake it.
+	doSync(t, d, func() { g = d.AddGlobal(CallbackInterface, 1, nil) })
 	ms := c.roundtrip()
 	require.Len(t, ms, 1)
 	assert.Equal(t, registryEventGlobal, ms[0].opcode)
-	d.Do(func() { g.Remove() })
+	doSync(t, d, func() { g.Remove() })
 	ms = c.roundtrip()
 	require.Len(t, ms, 1)
 	assert.Equal(t, reg, ms[0].obj)
