@@ -242,33 +242,7 @@ func (g *clientGen) request(it *spec.Interface, m *spec.Message) error {
 	g.body.WriteString(ctorLine)
 	g.p("\tvar buf [%d]byte\n\tvar e wire.Encoder\n\te.Begin(buf[:0], nil, p.ID(), %d)\n", 64, m.Opcode)
 	for _, x := range encs {
-		a, v := x.a, x.v
-		switch a.Type {
-		case spec.ArgInt:
-			g.p("\te.Int(%s)\n", v)
-		case spec.ArgUint:
-			g.p("\te.Uint(%s)\n", v)
-		case spec.ArgFixed:
-			g.p("\te.Fixed(wire.FixedFromFloat(%s))\n", v)
-		case spec.ArgString:
-			if a.AllowNull {
-				g.p("\te.NullableString(%s, %sOk)\n", v, v)
-			} else {
-				g.p("\te.String(%s)\n", v)
-			}
-		case spec.ArgArray:
-			g.p("\te.Array(%s)\n", v)
-		case spec.ArgFD:
-			g.p("\te.FD(%s)\n", v)
-		case spec.ArgObject:
-			if a.AllowNull {
-				g.p("\tif %s != nil {\n\t\te.Object(%s.ID())\n\t} else {\n\t\te.Object(0)\n\t}\n", v, v)
-			} else {
-				g.p("\te.Object(%s.ID())\n", v)
-			}
-		case spec.ArgNewID:
-			g.p("\te.NewID(%s.ID())\n", v)
-		}
+		encodeArg(g.p, x.a, x.v, "wire.FixedFromFloat(%s)")
 	}
 	g.imports["fmt"] = true
 	g.p("\tmsg, fds, err := e.Finish()\n\tif err != nil {\n\t\treturn %s fmt.Errorf(%q, err)\n\t}\n", zero, where+": %w")

@@ -469,33 +469,7 @@ func (g *serverGen) sender(it *spec.Interface, m *spec.Message, n *ifaceNames, m
 	}
 	g.p("\te := r.BeginEvent(%s)\n\tif e == nil {\n\t\treturn nil\n\t}\n", mn.opcode)
 	for _, a := range m.Args {
-		v := Param(a.Name)
-		switch a.Type {
-		case spec.ArgInt:
-			g.p("\te.Int(%s)\n", v)
-		case spec.ArgUint:
-			g.p("\te.Uint(%s)\n", v)
-		case spec.ArgFixed:
-			g.p("\te.Fixed(%s)\n", v)
-		case spec.ArgString:
-			if a.AllowNull {
-				g.p("\te.NullableString(%s, %sOk)\n", v, v)
-			} else {
-				g.p("\te.String(%s)\n", v)
-			}
-		case spec.ArgObject:
-			if a.AllowNull {
-				g.p("\tif %s != nil {\n\t\te.Object(%s.ID())\n\t} else {\n\t\te.Object(0)\n\t}\n", v, v)
-			} else {
-				g.p("\te.Object(%s.ID())\n", v)
-			}
-		case spec.ArgNewID:
-			g.p("\te.NewID(%s.ID())\n", v)
-		case spec.ArgArray:
-			g.p("\te.Array(%s)\n", v)
-		case spec.ArgFD:
-			g.p("\te.FD(%s)\n", v)
-		}
+		encodeArg(g.p, a, Param(a.Name), "%s")
 	}
 	g.p("\treturn r.EndEvent(e)\n}\n\n")
 	return nil
