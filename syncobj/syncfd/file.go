@@ -85,18 +85,6 @@ func errClosed(op string) error {
 	return fmt.Errorf("syncfd: %s on a closed sync_file: %w", op, syscall.EBADF)
 }
 
-func clip(name string) string {
-	if len(name) > NameMax {
-		name = name[:NameMax]
-	}
-	for i := 0; i < len(name); i++ {
-		if name[i] == 0 {
-			return name[:i]
-		}
-	}
-	return name
-}
-
 // New makes an emulated sync_file whose fence is "every point reached".
 // Points on the same page are folded into the highest one. The File maps
 // the pages itself, so the caller's Timelines may be closed afterwards.
@@ -116,18 +104,9 @@ func New(name string, pts ...Point) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
-		if j := indexOf(ps, id); j >= 0 {
-			ps[j].value = max(ps[j].value, p.Value)
-			continue
-		}
-		if len(ps) == MaxPoints {
-			return nil, fmt.Errorf("syncfd: new: more than %d timelines: %w", MaxPoints, syscall.ENOMEM)
-		}
-		tl, err := shmtimeline.Open(fd)
-		if err != nil {
+		if ps, err = fold(ps, fd, id, p.Value); err != nil {
 			return nil, fmt.Errorf("syncfd: new: point %d: %w", i, err)
 		}
-		ps = append(ps, point{tl: tl, value: p.Value, id: id})
 	}
 	f, err := build(name, ps)
 	if err != nil {
@@ -135,6 +114,25 @@ func New(name string, pts ...Point) (*File, error) {
 	}
 	ps = nil // owned by f now
 	return f, nil
+}
+
+// fold adds "page id reaches value" to ps: a page already there keeps
+// the later of the two values (sync_file merge keeps the later fence of a
+// context), a new one is mapped from fd, up to MaxPoints pages (ENOMEM,
+// as a failed allocation in sync_file_merge).
+func fold(ps []point, fd int, id pageID, value uint64) ([]point, error) {
+	if j := indexOf(ps, id); j >= 0 {
+		ps[j].value = max(ps[j].value, value)
+		return ps, nil
+	}
+	if len(ps) == MaxPoints {
+		return ps, fmt.Errorf("more than %d timelines: %w", MaxPoints, syscall.ENOMEM)
+	}
+	tl, err := shmtimeline.Open(fd)
+	if err != nil {
+		return ps, err
+	}
+	return append(ps, point{tl: tl, value: value, id: id}), nil
 }
 
 func indexOf(ps []point, id pageID) int {
@@ -149,7 +147,7 @@ func indexOf(ps []point, id pageID) int {
 // build queues the datagram on a fresh socket pair and returns the File
 // owning ps. On error the caller still owns ps.
 func build(name string, ps []point) (*File, error) {
-	name = clip(name)
+	name = syncfile.Clip(name)
 	sv, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("syncfd: socketpair: %w", err)

@@ -102,7 +102,7 @@ func mergeKernel(name string, a, b int) (*File, error) {
 		return nil, fmt.Errorf("syncfd: SYNC_IOC_MERGE of fds %d and %d: %w", a, b, err)
 	}
 	unix.CloseOnExec(int(md.fence))
-	return &File{fd: int(md.fence), kind: Kernel, name: clip(name)}, nil
+	return &File{fd: int(md.fence), kind: Kernel, name: syncfile.Clip(name)}, nil
 }
 
 // pollWait waits for POLLIN on fd, which it owns and closes, through the

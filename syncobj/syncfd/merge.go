@@ -3,8 +3,6 @@ package syncfd
 import (
 	"fmt"
 	"syscall"
-
-	"github.com/headwaywl/headway/syncobj/shmtimeline"
 )
 
 // Merge is SYNC_IOC_MERGE: a new file whose fence signals when both a's
@@ -54,18 +52,9 @@ func Merge(name string, a, b *File) (*File, error) {
 			if st != 0 {
 				continue // signalled fences are dropped, as dma_fence_unwrap_merge does
 			}
-			if j := indexOf(ps, p.id); j >= 0 {
-				ps[j].value = max(ps[j].value, p.value)
-				continue
-			}
-			if len(ps) == MaxPoints {
-				return nil, fmt.Errorf("syncfd: merge: more than %d timelines: %w", MaxPoints, syscall.ENOMEM)
-			}
-			tl, err := shmtimeline.Open(p.tl.Fd())
-			if err != nil {
+			if ps, err = fold(ps, p.tl.Fd(), p.id, p.value); err != nil {
 				return nil, fmt.Errorf("syncfd: merge: %w", err)
 			}
-			ps = append(ps, point{tl: tl, value: p.value, id: p.id})
 		}
 	}
 	f, err := build(name, ps)

@@ -55,8 +55,8 @@ func fillLeaves(out []FenceInfo, f *fence.Fence) []FenceInfo {
 		// its signalled hook), and the kernel fills the timestamp of a fence
 		// it has just seen signalled.
 		fi := FenceInfo{
-			ObjName:    clip(l.Ops().TimelineName(l)),
-			DriverName: clip(l.Ops().DriverName()),
+			ObjName:    Clip(l.Ops().TimelineName(l)),
+			DriverName: Clip(l.Ops().DriverName()),
 			Status:     int32(l.Status()),
 		}
 		if ts, ok := l.Timestamp(); ok {

@@ -29,7 +29,7 @@ func Merge(name string, a, b *File) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newOwned(f, clip(name)), nil
+	return newOwned(f, Clip(name)), nil
 }
 
 // mergeFences is __dma_fence_unwrap_merge for two fences and returns a

@@ -97,12 +97,13 @@ func (sf *File) Name() string {
 	b = strconv.AppendUint(b, f.Context().ID(), 10)
 	b = append(b, '-')
 	b = strconv.AppendInt(b, int64(f.Seqno()), 10)
-	return clip(string(b))
+	return Clip(string(b))
 }
 
-// clip cuts s where the kernel's strscpy into a char[32] would: at the
-// first NUL, and after NameMax bytes.
-func clip(s string) string {
+// Clip cuts s where the kernel's strscpy into a char[32] would: at the
+// first NUL, and after NameMax bytes. Every name a sync_file reports,
+// in process or as an fd, goes through it.
+func Clip(s string) string {
 	for i := 0; i < len(s) && i <= NameMax; i++ {
 		if s[i] == 0 {
 			return s[:i]
