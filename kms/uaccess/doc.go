@@ -29,7 +29,10 @@
 //     mappings as the kernel splits VMAs. Unlike the kernel, a Protect that
 //     fails on a hole changes nothing at all. The bytes mapped at once are
 //     capped (MaxMapped, like RLIMIT_AS) so a client cannot make the device
-//     hold unbounded memory; going over is ENOMEM.
+//     hold unbounded memory; going over is ENOMEM. Splits never leave two
+//     mappings sharing one Go array and keep each array at most twice its
+//     mapping's size, so unmapped pages are freed and the memory held stays
+//     below twice the cap whatever the split pattern.
 //   - Readable means ProtRead is set. ProtExec alone is NOT readable here.
 //     On x86 the MMU cannot express execute-only pages, so PROT_EXEC
 //     implies read and a real get_user from a PROT_EXEC page succeeds;

@@ -288,6 +288,9 @@ func checkLayout(t *testing.T, s *Space, m *model) {
 		if uint64(len(mp.data)) != mp.end-mp.start {
 			t.Fatalf("mapping %d has %d data bytes for %d", i, len(mp.data), mp.end-mp.start)
 		}
+		if mp.backing < uint64(len(mp.data)) || mp.backing > 2*uint64(len(mp.data)) {
+			t.Fatalf("mapping %d holds a %d-byte array for %d bytes", i, mp.backing, len(mp.data))
+		}
 		prevEnd = mp.end
 		for p := mp.start; p < mp.end; p += PageSize {
 			pages++

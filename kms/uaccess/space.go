@@ -39,11 +39,14 @@ const MaxMapped = 256 << 20
 const FirstAddr = 0x10000
 
 // mapping is one contiguous run of pages with one protection. data covers
-// exactly [start, end); after a split the pieces share one backing array.
+// exactly [start, end) and is the only live slice of an array of backing
+// bytes; splitAt keeps backing <= 2*len(data), so the Go memory held stays
+// within twice the bytes mapped however pages are split and unmapped.
 type mapping struct {
 	start, end uint64
 	prot       Prot
 	data       []byte
+	backing    uint64
 }
 
 // Space is one simulated user address space. Create it with New.
@@ -101,7 +104,7 @@ func (s *Space) Map(length uint64, prot Prot) (uint64, error) {
 	s.next = addr + n + PageSize
 	s.total += n
 	// New addresses only grow, so appending keeps maps sorted.
-	s.maps = append(s.maps, mapping{start: addr, end: addr + n, prot: prot, data: make([]byte, n)})
+	s.maps = append(s.maps, mapping{start: addr, end: addr + n, prot: prot, data: make([]byte, n), backing: n})
 	return addr, nil
 }
 
@@ -261,12 +264,29 @@ func (s *Space) splitAt(addr uint64) {
 	}
 	m := s.maps[i]
 	off := addr - m.start
-	lo := mapping{start: m.start, end: addr, prot: m.prot, data: m.data[:off:off]}
-	hi := mapping{start: addr, end: m.end, prot: m.prot, data: m.data[off:]}
+	lo := mapping{start: m.start, end: addr, prot: m.prot, data: m.data[:off:off], backing: m.backing}
+	hi := mapping{start: addr, end: m.end, prot: m.prot, data: m.data[off:], backing: m.backing}
+	// The smaller half moves to its own array so no two mappings share
+	// one; the larger keeps the old array unless it now wastes more than
+	// half of it. Unmapped pages are thus never kept alive by a neighbour.
+	small, large := &lo, &hi
+	if len(lo.data) > len(hi.data) {
+		small, large = &hi, &lo
+	}
+	small.clone()
+	if 2*uint64(len(large.data)) < large.backing {
+		large.clone()
+	}
 	s.maps = append(s.maps, mapping{})
 	copy(s.maps[i+2:], s.maps[i+1:])
 	s.maps[i] = lo
 	s.maps[i+1] = hi
+}
+
+// clone moves m's bytes to a fresh array of exactly their size.
+func (m *mapping) clone() {
+	m.data = append([]byte(nil), m.data...)
+	m.backing = uint64(len(m.data))
 }
 
 // find returns the index of the mapping containing addr, or -1. It tries

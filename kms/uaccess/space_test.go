@@ -430,3 +430,28 @@ func BenchmarkPutS32(b *testing.B) {
 		}
 	}
 }
+
+// TestSplitsDoNotPinUnmappedMemory: unmapping all but one page of a large
+// mapping must not keep the rest of its array alive through the survivor.
+func TestSplitsDoNotPinUnmappedMemory(t *testing.T) {
+	s := New()
+	a, err := s.MapU32s([]uint32{1, 2, 3}, ProtRead|ProtWrite)
+	require.NoError(t, err)
+	b, err := s.Map(64*PageSize, ProtRead|ProtWrite)
+	require.NoError(t, err)
+	require.NoError(t, s.PutU32(b+63*PageSize, 42))
+	for p := uint64(1); p < 64; p += 2 { // checkerboard of protections
+		require.NoError(t, s.Protect(b+p*PageSize, PageSize, ProtRead))
+	}
+	require.NoError(t, s.Unmap(b, 63*PageSize))
+	require.Len(t, s.maps, 2)
+	last := s.maps[1]
+	assert.Equal(t, uint64(PageSize), last.backing)
+	assert.Equal(t, PageSize, cap(last.data), "survivor owns a one-page array")
+	v, err := s.GetU32(b + 63*PageSize)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(42), v)
+	v, err = s.GetU32(a + 8)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(3), v)
+}
