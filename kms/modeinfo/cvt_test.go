@@ -125,9 +125,11 @@ func TestDMT(t *testing.T) {
 		{1920, 1200, 60, true, 193250, 2592, "1920x1200"},
 		{1440, 900, 60, true, 106500, 1904, "1440x900"},
 		{2560, 1440, 60, false, 0, 0, ""},
+		{2560, 1600, 60, true, 348500, 3504, "2560x1600"}, // skips the reduced-blanking 0x4c
+		{4096, 2160, 60, true, 556744, 4176, "4096x2160"}, // 0x57; 0x58 also rounds to 60 but comes later
+		{1920, 1440, 60, true, 234000, 2600, "1920x1440"},
 		{1920, 1080, 75, false, 0, 0, ""},
-		{800, 600, 120, false, 0, 0, ""},  // only a reduced-blanking entry exists
-		{2560, 1600, 60, false, 0, 0, ""}, // likewise
+		{800, 600, 120, false, 0, 0, ""}, // only a reduced-blanking entry exists
 		{0, 0, 0, false, 0, 0, ""},
 	}
 	for _, c := range cases {

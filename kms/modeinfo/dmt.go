@@ -23,8 +23,11 @@ const (
 )
 
 // dmtModes is the subset of drm_dmt_modes headway needs: every 60 Hz
-// entry up to 1920x1200 and the other rates of the common sizes. Order
-// matters: lookups return the first match, as drm_mode_find_dmt does.
+// entry (reduced blanking included, since lookups must skip them as the
+// kernel does), the 640x480 to 1024x768 entries at other rates, and
+// 1280x1024 at 75 and 85 Hz. Order matters: lookups return the first
+// match, as drm_mode_find_dmt does. 0x52 (1920x1080) has -hsync -vsync
+// here because drm_edid.c says so, although CTA-861 VIC 16 is +/+.
 var dmtModes = [...]dmtMode{
 	{31500, 640, 672, 736, 832, 350, 382, 385, 445, pn},                     // 0x01 640x350@85
 	{31500, 640, 672, 736, 832, 400, 401, 404, 445, np},                     // 0x02 640x400@85
@@ -67,11 +70,17 @@ var dmtModes = [...]dmtMode{
 	{162000, 1600, 1664, 1856, 2160, 1200, 1201, 1204, 1250, pp},            // 0x33 1600x1200@60
 	{119000, 1680, 1728, 1760, 1840, 1050, 1053, 1059, 1080, pn},            // 0x39 1680x1050@60 RB
 	{146250, 1680, 1784, 1960, 2240, 1050, 1053, 1059, 1089, np},            // 0x3a 1680x1050@60
+	{204750, 1792, 1920, 2120, 2448, 1344, 1345, 1348, 1394, np},            // 0x3e 1792x1344@60
+	{218250, 1856, 1952, 2176, 2528, 1392, 1393, 1396, 1439, np},            // 0x41 1856x1392@60
 	{148500, 1920, 2008, 2052, 2200, 1080, 1084, 1089, 1125, nn},            // 0x52 1920x1080@60
 	{154000, 1920, 1968, 2000, 2080, 1200, 1203, 1209, 1235, pn},            // 0x44 1920x1200@60 RB
 	{193250, 1920, 2056, 2256, 2592, 1200, 1203, 1209, 1245, np},            // 0x45 1920x1200@60
+	{234000, 1920, 2048, 2256, 2600, 1440, 1441, 1444, 1500, np},            // 0x49 1920x1440@60
 	{162000, 2048, 2074, 2154, 2250, 1152, 1153, 1156, 1200, pp},            // 0x54 2048x1152@60
 	{268500, 2560, 2608, 2640, 2720, 1600, 1603, 1609, 1646, pn},            // 0x4c 2560x1600@60 RB
+	{348500, 2560, 2752, 3032, 3504, 1600, 1603, 1609, 1658, np},            // 0x4d 2560x1600@60
+	{556744, 4096, 4104, 4136, 4176, 2160, 2208, 2216, 2222, pn},            // 0x57 4096x2160@60 RB
+	{556188, 4096, 4104, 4136, 4176, 2160, 2208, 2216, 2222, pn},            // 0x58 4096x2160@59.94 RB
 }
 
 func (d *dmtMode) mode() Mode {
@@ -89,8 +98,9 @@ func (d *dmtMode) mode() Mode {
 
 // isReduced is the kernel's mode_is_rb: CVT reduced-blanking timings.
 func (m *Mode) isReduced() bool {
-	return m.HTotal-m.HDisplay == 160 && m.HSyncEnd-m.HDisplay == 80 &&
-		m.HSyncEnd-m.HSyncStart == 32 && m.VSyncStart-m.VDisplay == 3
+	// int arithmetic as in the kernel, so a wrapped difference never matches.
+	return int(m.HTotal)-int(m.HDisplay) == 160 && int(m.HSyncEnd)-int(m.HDisplay) == 80 &&
+		int(m.HSyncEnd)-int(m.HSyncStart) == 32 && int(m.VSyncStart)-int(m.VDisplay) == 3
 }
 
 // DMT returns the VESA DMT mode of that size and refresh, as
