@@ -32,8 +32,8 @@
 //     uninitialised. The device has no mode_valid hook (VKMS has none), so
 //     nothing else is refused here. The atomic path reports every one of
 //     these failures as EINVAL (drm_atomic_set_mode_prop_for_crtc discards
-//     the errno); the ERANGE is what the legacy SETCRTC path returns.
-//     Callers wanting the atomic errno use errors.Is on either.
+//     the errno), so the device reports EINVAL for any Validate error on
+//     that path; the ERANGE is what the legacy SETCRTC path returns.
 //   - Equal is drm_mode_equal: timings including hskew and vscan, the
 //     clock compared as the kernel does (both converted to picoseconds per
 //     pixel, so 148499 and 148500 kHz are equal), and all flags including

@@ -200,10 +200,15 @@ func (m *Mode) Period() (int64, error) {
 
 // RefreshRate is drm_mode_vrefresh: the refresh in Hz rounded to nearest,
 // doubled for interlace, divided for doublescan and vscan, 0 when htotal
-// or vtotal is 0 or the kernel's 32-bit products overflow.
+// or vtotal is 0 or the kernel's int and unsigned int products overflow.
 func (m *Mode) RefreshRate() uint32 {
 	num, den := uint64(m.Clock), uint64(m.HTotal)*uint64(m.VTotal)
 	if den == 0 {
+		return 0
+	}
+	// The kernel holds clock and htotal*vtotal in int: beyond INT_MAX they
+	// turn negative and its overflow checks return 0.
+	if num > math.MaxInt32 || den > math.MaxInt32 {
 		return 0
 	}
 	if m.Flags&FlagInterlace != 0 {
@@ -215,9 +220,12 @@ func (m *Mode) RefreshRate() uint32 {
 	if m.VScan > 1 {
 		den *= uint64(m.VScan)
 	}
-	if num > math.MaxUint32 || den > math.MaxUint32 {
+	// clock*2 always fits 32 bits; den may not after dblscan and vscan.
+	if den > math.MaxUint32 {
 		return 0
 	}
+	// The quotient can exceed 32 bits (a huge clock over a tiny frame);
+	// it is truncated exactly as the kernel's int return truncates it.
 	return uint32((num*1000 + den/2) / den)
 }
 

@@ -165,7 +165,10 @@ func TestRefreshRate(t *testing.T) {
 		{"vscan 1 ignored", Mode{Clock: 148500, HTotal: 2200, VTotal: 1125, VScan: 1}, 60},
 		{"htotal 0", Mode{Clock: 148500, VTotal: 1125}, 0},
 		{"den overflow", Mode{Clock: 148500, HTotal: 65535, VTotal: 65535, VScan: 2}, 0},
-		{"num overflow", Mode{Clock: math.MaxUint32, HTotal: 1, VTotal: 1, Flags: FlagInterlace}, 0},
+		{"htotal*vtotal above INT_MAX", Mode{Clock: 148500, HTotal: 65535, VTotal: 40000}, 0},
+		{"clock above INT_MAX", Mode{Clock: math.MaxInt32 + 1, HTotal: 65535, VTotal: 65535}, 0},
+		{"truncated like the kernel's int", Mode{Clock: math.MaxInt32, HTotal: 1, VTotal: 1, Flags: FlagInterlace | FlagDblScan}, uint32(uint64(math.MaxInt32) * 1000 % (1 << 32))},
+		{"largest", Mode{Clock: math.MaxInt32, HTotal: 65535, VTotal: 32767}, 1000},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, c.m.RefreshRate()) })
