@@ -44,27 +44,38 @@ const (
 	FlagDblClk    = 1 << 12
 	FlagClkDiv2   = 1 << 13
 
-	Flag3DMask               = 0x1f << 14
-	Flag3DNone               = 0 << 14
-	Flag3DFramePacking       = 1 << 14
-	Flag3DFieldAlternative   = 2 << 14
-	Flag3DLineAlternative    = 3 << 14
-	Flag3DSideBySideFull     = 4 << 14
-	Flag3DLDepth             = 5 << 14
-	Flag3DLDepthGfxGfxDepth  = 6 << 14
-	Flag3DTopAndBottom       = 7 << 14
-	Flag3DSideBySideHalf     = 8 << 14
-	Flag3DMax                = Flag3DSideBySideHalf // include/drm/drm_modes.h
-	FlagPicARMask            = 0x0f << 19
-	FlagPicARNone            = 0 << 19
-	FlagPicAR4x3             = 1 << 19
-	FlagPicAR16x9            = 2 << 19
-	FlagPicAR64x27           = 3 << 19
-	FlagPicAR256x135         = 4 << 19
-	flagPicARMax             = FlagPicAR256x135
-	flag3DShift, flagARShift = 14, 19
-	flagAllNoAR              = FlagPHSync | FlagNHSync | FlagPVSync | FlagNVSync | FlagInterlace | FlagDblScan | FlagCSync | FlagPCSync | FlagNCSync | FlagHSkew | FlagDblClk | FlagClkDiv2 | Flag3DMask
-	FlagAll                  = flagAllNoAR // DRM_MODE_FLAG_ALL (kernel-internal; aspect bits are separate)
+	// The 3D layout is a 5-bit field, not bits.
+	Flag3DMask              = 0x1f << 14
+	Flag3DNone              = 0 << 14
+	Flag3DFramePacking      = 1 << 14
+	Flag3DFieldAlternative  = 2 << 14
+	Flag3DLineAlternative   = 3 << 14
+	Flag3DSideBySideFull    = 4 << 14
+	Flag3DLDepth            = 5 << 14
+	Flag3DLDepthGfxGfxDepth = 6 << 14
+	Flag3DTopAndBottom      = 7 << 14
+	Flag3DSideBySideHalf    = 8 << 14
+	Flag3DMax               = Flag3DSideBySideHalf // DRM_MODE_FLAG_3D_MAX (include/drm/drm_modes.h)
+
+	// The picture aspect ratio is a 4-bit field, not bits.
+	FlagPicARMask    = 0x0f << 19
+	FlagPicARNone    = 0 << 19
+	FlagPicAR4x3     = 1 << 19
+	FlagPicAR16x9    = 2 << 19
+	FlagPicAR64x27   = 3 << 19
+	FlagPicAR256x135 = 4 << 19
+
+	// FlagAll is DRM_MODE_FLAG_ALL (include/drm/drm_modes.h): what
+	// drm_mode_validate_basic accepts once the aspect ratio is taken out.
+	// BCAST and PIXMUX are not in it.
+	FlagAll = FlagPHSync | FlagNHSync | FlagPVSync | FlagNVSync | FlagInterlace | FlagDblScan |
+		FlagCSync | FlagPCSync | FlagNCSync | FlagHSkew | FlagDblClk | FlagClkDiv2 | Flag3DMask
+)
+
+const (
+	flag3DShift  = 14
+	flagARShift  = 19
+	flagPicARMax = FlagPicAR256x135
 )
 
 // DRM_MODE_TYPE_*.
