@@ -1,0 +1,95 @@
+// Package device is the fake KMS device: mode objects, properties, blobs,
+// framebuffers and atomic commits that behave like an atomic DRM driver
+// (VKMS is the model), including its errors, built from a kms/profile
+// description and driven by a kms/vblank clock.
+//
+// # Objects and ids
+//
+// Every object (properties, blobs, planes, CRTCs, encoders, connectors,
+// framebuffers) lives in one id space and takes the lowest free id, as the
+// kernel's idr does; ids are assigned in a fixed order at New, so a profile
+// always yields the same ids. Property, plane and CRTC values follow the
+// uapi: DRM_MODE_OBJECT_*, DRM_MODE_PROP_* flags, the standard property
+// names and types (FB_ID object, IN_FENCE_FD signed range -1..INT_MAX,
+// CRTC_X signed range, SRC_* 16.16 ranges, "rotation" bitmask whose enum
+// values are bit indices, immutable "type", IN_FORMATS and zpos where the
+// profile says so). Each connector has its own virtual encoder able to
+// drive every CRTC. A writeback connector (WRITEBACK_PIXEL_FORMATS,
+// WRITEBACK_FB_ID, WRITEBACK_OUT_FENCE_PTR) exists when the profile has
+// one and is visible only to files with DRM_CLIENT_CAP_WRITEBACK_CONNECTORS.
+//
+// # Files
+//
+// A File is an open DRM file plus the parts of a process the uapi reaches
+// into: a descriptor table (sync_files for IN_FENCE_FD and the out-fences,
+// numbered from 4, the DRM file itself being 3) and a simulated address
+// space (kms/uaccess) for OUT_FENCE_PTR and the raw atomic ioctl, so that
+// EFAULT happens exactly where the kernel's get_user/put_user fail.
+// Framebuffers and user blobs belong to their file and go away with it.
+//
+// # Atomic commits
+//
+// Commit (a libdrm-style Request) and AtomicIoctl (struct drm_mode_atomic
+// in user memory) share one path, drm_mode_atomic_ioctl's:
+//
+//  1. flag checks (no atomic cap, unknown flags, reserved != 0, async flips,
+//     TEST_ONLY with PAGE_FLIP_EVENT: EINVAL);
+//  2. per object: ENOENT unless it is a CRTC, plane or connector; per
+//     property: ENOENT unless attached to the object, EINVAL unless
+//     drm_property_change_valid_get accepts the value (immutable, out of
+//     range, unknown enum or bitmask bits, missing blob or object), then the
+//     property's own rule (IN_FENCE_FD not a sync_file or set twice,
+//     rotation without exactly one rotation bit, a MODE_ID blob of the wrong
+//     size or an invalid mode, GAMMA_LUT not whole entries: EINVAL;
+//     OUT_FENCE_PTR not writable: EFAULT). Touching a plane or connector
+//     adds the CRTC it is on.
+//  3. prepare_signaling for real commits: page-flip events (ENOMEM once the
+//     file's 4096-byte event space is used up) and out-fences, whose
+//     descriptors are written through the pointers (EFAULT); PAGE_FLIP_EVENT
+//     on a request without CRTC is EINVAL.
+//  4. the check, in drm_atomic_check_only's order: plane checks (CRTC
+//     without FB and FB without CRTC, possible_crtcs, format and modifier
+//     via Plane.Supports: EINVAL; CRTC rectangle overflow: ERANGE; source
+//     outside the framebuffer: ENOSPC; switching CRTC directly: EINVAL),
+//     CRTC checks (active without mode; an event on a CRTC that is off and
+//     stays off: EINVAL), writeback checks, the modeset checks (enabled
+//     CRTC without connector and the reverse, mode size limits: EINVAL),
+//     drm_atomic_helper_check_plane_state (scaling outside the profile's
+//     limits: ERANGE; clipping to the mode; VKMS's can_position and
+//     can_update_disabled), the profile's size limits (EINVAL), the
+//     GAMMA_LUT size, zpos normalisation (zpos, then plane id), and finally
+//     EINVAL for a modeset without ALLOW_MODESET.
+//  5. TEST_ONLY stops here: nothing changes, no fence or event is created.
+//     A real commit that fails undoes step 3 (complete_signaling: -1 is
+//     written back, descriptors and event space are released).
+//  6. a NONBLOCK commit on a CRTC whose previous commit has not flipped is
+//     EBUSY; otherwise the state is swapped at once (later commits are
+//     checked against it) and the commit is queued.
+//
+// # Timing
+//
+// A commit issued during frame N (the clock's sequence is N) flips at
+// vblank N+1 at the earliest: at the first vblank at which all its
+// in-fences have signalled, every earlier commit on its CRTCs has flipped
+// and no other flip happened on them at that vblank. An unsignalled
+// in-fence therefore delays the whole commit, as on hardware. At the flip
+// the scanout state changes, page-flip events (sequence and timestamp of
+// that vblank) are queued on the file, and out-fences signal with the
+// vblank's timestamp. A blocking commit returns after its flip. A commit
+// that touches no CRTC takes effect at once. Then, for every active CRTC
+// with an open CRC reader, the frame that vblank starts is handed to the
+// Composer and its CRC is added to the CRTC's ring tagged with the
+// vblank's sequence, so a flip issued during frame N gives a CRC tagged
+// N+1, the flip event's sequence, as IGT expects. Writeback jobs are
+// composed at their flip and their fence signals after the frame.
+//
+// Deviations, chosen for determinism: all CRTCs share one clock; a CRTC
+// switched off flips at the next vblank like any other (the kernel
+// completes it at once); framebuffer removal (RmFB, closing the file)
+// disables the planes through an internal commit that flips at the next
+// vblank rather than blocking.
+//
+// Locking: one device mutex guards all state; the vblank handler takes it,
+// latches, and releases it before signalling fences and composing, so
+// fence callbacks and composers may call back into the device.
+package device
