@@ -19,16 +19,16 @@ const testPeriod = 16_666_667
 
 // rig is a device on a virtual clock with one atomic file open.
 type rig struct {
-	t     testing.TB
-	d     *Device
-	clk   *vblank.Virtual
-	f     *File
-	comp  *hashComposer
-	crtc  *CRTC
-	conn  *Connector
-	prim  *Plane
-	mode  uint32 // MODE_ID blob of the connector's preferred mode
-	w, h  uint32
+	t    testing.TB
+	d    *Device
+	clk  *vblank.Virtual
+	f    *File
+	comp *hashComposer
+	crtc *CRTC
+	conn *Connector
+	prim *Plane
+	mode uint32 // MODE_ID blob of the connector's preferred mode
+	w, h uint32
 }
 
 func newRig(t testing.TB, name string) *rig {
