@@ -2,6 +2,9 @@ package device
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +41,7 @@ func newRig(t testing.TB, name string) *rig {
 	clk, err := vblank.NewVirtual(testPeriod)
 	require.NoError(t, err)
 	comp := &hashComposer{}
-	d, err := New(Config{Profile: prof, Clock: clk, Composer: comp})
+	d, err := New(Config{Profile: prof, Clock: clk, Composer: comp, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	t.Cleanup(d.Close)
 	f := d.Open()
@@ -163,3 +166,7 @@ func (h *hashComposer) Compose(f *Frame, t Target) (uint32, error) {
 	}
 	return v, nil
 }
+
+// waitOnce yields to other goroutines once; used only while polling a
+// condition that another goroutine is about to make true.
+func waitOnce() { runtime.Gosched() }
