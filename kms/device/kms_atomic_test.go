@@ -12,8 +12,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/uaccess"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/syncobj/fence"
 )
@@ -318,4 +320,278 @@ func TestKMSAtomicCRTCInvalidParams(t *testing.T) {
 			kaFail(t, r, before, err, c.errno)
 		})
 	}
+}
+
+func TestKMSAtomicCRTCInvalidParamsFence(t *testing.T) {
+	// OUT_FENCE_PTR into a page the kernel's put_user cannot write: the
+	// property set itself fails (EFAULT), before any fence exists.
+	for _, c := range []struct {
+		name string
+		prot uaccess.Prot
+	}{
+		{"OutFencePtrProtRead", uaccess.ProtRead},
+		{"OutFencePtrProtExec", uaccess.ProtExec},
+		{"OutFencePtrProtNone", uaccess.ProtNone},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, fb := kaLitRig(t, "vkms")
+			mem := r.f.Mem()
+			addr, err := mem.Map(uaccess.PageSize, uaccess.ProtRead|uaccess.ProtWrite)
+			require.NoError(t, err)
+			require.NoError(t, mem.PutU32(addr, 0x7777))
+			require.NoError(t, mem.Protect(addr, uaccess.PageSize, c.prot))
+			req := kaCRTCReq(r, fb, func(req *Request) {
+				r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", addr)
+			})
+			before := kaSnap(r)
+			kaFail(t, r, before, r.f.Commit(ctxT(t), req, 0, 0), syscall.EFAULT)
+		})
+	}
+
+	// inactive builds IGT's request with ACTIVE = 0 and an unsignalled
+	// in-fence on the primary; without ALLOW_MODESET it is refused.
+	inactive := func(r *rig, fb uint32, fd int32, outPtr uint64) *Request {
+		return kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.prim.id, r.prim, "IN_FENCE_FD", uint64(fd))
+			r.kaSet(req, r.crtc.id, r.crtc, "ACTIVE", 0)
+			if outPtr != 0 {
+				r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", outPtr)
+			}
+		})
+	}
+	badMode := func(r *rig, fb uint32, fd int32, outPtr uint64) *Request {
+		return kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.prim.id, r.prim, "IN_FENCE_FD", uint64(fd))
+			r.kaSet(req, r.crtc.id, r.crtc, "MODE_ID", uint64(fb))
+			if outPtr != 0 {
+				r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", outPtr)
+			}
+		})
+	}
+	for _, c := range []struct {
+		name     string
+		build    func(r *rig, fb uint32, fd int32, outPtr uint64) *Request
+		outFence bool
+		flags    uint32
+	}{
+		{"InFenceWithActiveZero", inactive, false, 0},
+		{"OutFenceAndFlipEventWithActiveZero", inactive, true, PageFlipEvent},
+		{"FlipEventWithActiveZero", inactive, false, PageFlipEvent},
+		{"InvalidModeIDWithOutFence", badMode, true, 0},
+		{"InvalidModeIDWithOutFenceAndFlipEvent", badMode, true, PageFlipEvent},
+		{"InvalidModeIDWithFlipEvent", badMode, false, PageFlipEvent},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, fb := kaLitRig(t, "vkms")
+			fd, _ := kaPendingFence(t, r)
+			var ptr uint64
+			if c.outFence {
+				var err error
+				ptr, err = r.f.NewOutFencePtr()
+				require.NoError(t, err)
+			}
+			req := c.build(r, fb, fd, ptr)
+			before := kaSnap(r)
+			kaFail(t, r, before, r.f.Commit(ctxT(t), req, c.flags, 0), syscall.EINVAL)
+			if c.outFence {
+				v, err := r.f.Mem().GetU32(ptr)
+				require.NoError(t, err)
+				assert.Equal(t, int32(-1), int32(v), "a failed commit leaves -1 at OUT_FENCE_PTR")
+			}
+		})
+	}
+
+	t.Run("ActiveAgainTestOnly", func(t *testing.T) {
+		r, fb := kaLitRig(t, "vkms")
+		fd, _ := kaPendingFence(t, r)
+		req := kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.prim.id, r.prim, "IN_FENCE_FD", uint64(fd))
+		})
+		before := kaSnap(r)
+		require.NoError(t, r.f.Commit(ctxT(t), req, AtomicTestOnly, 0))
+		require.Equal(t, before, kaSnap(r))
+	})
+
+	t.Run("TestOnlyWithFencesLeavesMinusOne", func(t *testing.T) {
+		r, fb := kaLitRig(t, "vkms")
+		fd, _ := kaPendingFence(t, r)
+		ptr, err := r.f.NewOutFencePtr()
+		require.NoError(t, err)
+		// Something other than -1, to see the kernel's put_user(-1) at
+		// property-set time, which TEST_ONLY does too.
+		require.NoError(t, r.f.Mem().PutU32(ptr, 0x1234))
+		req := kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.prim.id, r.prim, "IN_FENCE_FD", uint64(fd))
+			r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", ptr)
+		})
+		before := kaSnap(r)
+		require.NoError(t, r.f.Commit(ctxT(t), req, AtomicTestOnly, 0))
+		require.Equal(t, before, kaSnap(r), "TEST_ONLY created something")
+		v, err := r.f.Mem().GetU32(ptr)
+		require.NoError(t, err)
+		assert.Equal(t, int32(-1), int32(v))
+		_, err = r.f.TakeOutFence(ptr)
+		require.ErrorIs(t, err, syscall.ENOENT)
+	})
+
+	t.Run("OutFenceWithoutEventReturnsFD", func(t *testing.T) {
+		r, fb := kaLitRig(t, "vkms")
+		ptr, err := r.f.NewOutFencePtr()
+		require.NoError(t, err)
+		req := kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", ptr)
+		})
+		require.NoError(t, r.f.Commit(ctxT(t), req, AtomicNonblock, 0))
+		v, err := r.f.Mem().GetU32(ptr)
+		require.NoError(t, err)
+		require.NotEqual(t, int32(-1), int32(v))
+		sf, err := r.f.TakeOutFence(ptr)
+		require.NoError(t, err)
+		defer sf.Close()
+		fe := sf.Fence()
+		require.False(t, fe.IsSignaled(), "signalled before the flip")
+		r.clk.Advance()
+		r.requireIdle()
+		require.True(t, fe.IsSignaled(), "not signalled at the flip")
+		_, ok := r.f.PollEvent()
+		require.False(t, ok, "no event was asked for")
+	})
+}
+
+// kaIoctl is IGT's struct drm_mode_atomic with its four arrays in the
+// file's address space, one page each, so that the same arrays are
+// mutated between calls the way atomic_invalid_params mutates its stack
+// arrays.
+type kaIoctl struct {
+	r                           *rig
+	args                        AtomicArgs
+	objs, counts, props, values uint64
+}
+
+func newKAIoctl(t testing.TB, r *rig) *kaIoctl {
+	mem := r.f.Mem()
+	k := &kaIoctl{r: r}
+	for _, p := range []*uint64{&k.objs, &k.counts, &k.props, &k.values} {
+		addr, err := mem.Map(uaccess.PageSize, uaccess.ProtRead|uaccess.ProtWrite)
+		require.NoError(t, err)
+		*p = addr
+	}
+	return k
+}
+
+func (k *kaIoctl) putU32s(t testing.TB, base uint64, n int, v uint32) {
+	for i := 0; i < n; i++ {
+		require.NoError(t, k.r.f.Mem().PutU32(base+4*uint64(i), v))
+	}
+}
+
+func (k *kaIoctl) putU64s(t testing.TB, base uint64, n int, v uint64) {
+	for i := 0; i < n; i++ {
+		require.NoError(t, k.r.f.Mem().PutU64(base+8*uint64(i), v))
+	}
+}
+
+func TestKMSAtomicAtomicInvalidParams(t *testing.T) {
+	r, _ := kaLitRig(t, "vkms")
+	k := newKAIoctl(t, r)
+	a := &k.args
+	fb := r.d.PlaneState(r.prim).FB.ID()
+	modeProp := r.crtc.PropertyID("MODE_ID")
+	const nObjs, nProps = 16, 256
+
+	steps := []struct {
+		name  string
+		do    func(t *testing.T)
+		errno syscall.Errno // 0: must succeed
+	}{
+		{"EmptyRequest", func(*testing.T) {}, 0},
+		{"ValidPointersCopyNothing", func(*testing.T) {
+			a.ObjsPtr, a.CountPropsPtr, a.PropsPtr, a.PropValuesPtr = k.objs, k.counts, k.props, k.values
+		}, 0},
+		{"PageFlipEventOnEmptyRequest", func(*testing.T) { a.Flags = PageFlipEvent }, syscall.EINVAL},
+		{"FlagsDeadbeef", func(*testing.T) { a.Flags = 0xdeadbeef }, syscall.EINVAL},
+		{"FlagsReset", func(*testing.T) { a.Flags = 0 }, 0},
+		{"Reserved", func(*testing.T) { a.Reserved = 1 }, syscall.EINVAL},
+		{"ReservedReset", func(*testing.T) { a.Reserved = 0 }, 0},
+		{"ObjectIDZero", func(*testing.T) { a.CountObjs = nObjs }, syscall.ENOENT},
+		{"ObjectIsModeBlob", func(t *testing.T) {
+			a.CountObjs = 1
+			k.putU32s(t, k.objs, 1, r.mode)
+		}, syscall.ENOENT},
+		{"ObjectIsFB", func(t *testing.T) { k.putU32s(t, k.objs, 1, fb) }, syscall.ENOENT},
+		{"CRTCWithoutProperties", func(t *testing.T) { k.putU32s(t, k.objs, nObjs, r.crtc.id) }, 0},
+		{"PropertyIDZero", func(t *testing.T) { k.putU32s(t, k.counts, 1, 1) }, syscall.ENOENT},
+		{"PropertyIsCRTCID", func(t *testing.T) { k.putU32s(t, k.props, 1, r.crtc.id) }, syscall.ENOENT},
+		{"PropertyIsPlaneID", func(t *testing.T) { k.putU32s(t, k.props, 1, r.prim.id) }, syscall.ENOENT},
+		{"PropertyIsConnectorID", func(t *testing.T) { k.putU32s(t, k.props, 1, r.conn.id) }, syscall.ENOENT},
+		{"PropertyIsModeBlobID", func(t *testing.T) { k.putU32s(t, k.props, 1, r.mode) }, syscall.ENOENT},
+		{"ValidModeID", func(t *testing.T) {
+			k.putU32s(t, k.props, nProps, modeProp)
+			k.putU64s(t, k.values, nProps, uint64(r.mode))
+		}, 0},
+		{"SameModeIDRepeatedly", func(t *testing.T) { k.putU32s(t, k.counts, nObjs, nProps/nObjs) }, 0},
+		{"SameModeIDRepeatedlyAllObjects", func(*testing.T) { a.CountObjs = nObjs }, 0},
+		{"NullObjsPtr", func(*testing.T) { a.ObjsPtr = 0 }, syscall.EFAULT},
+		{"NullCountPropsPtr", func(*testing.T) { a.ObjsPtr, a.CountPropsPtr = k.objs, 0 }, syscall.EFAULT},
+		{"NullPropsPtr", func(*testing.T) { a.CountPropsPtr, a.PropsPtr = k.counts, 0 }, syscall.EFAULT},
+		{"NullPropValuesPtr", func(*testing.T) { a.PropsPtr, a.PropValuesPtr = k.props, 0 }, syscall.EFAULT},
+		{"PointersRestored", func(*testing.T) { a.PropValuesPtr = k.values }, 0},
+		// The kernel keeps reading object ids past the 16 IGT filled in,
+		// into whatever follows obj_raw on IGT's stack, and meets an id
+		// that is not a mode object before it meets an unmapped page.
+		// The object array here is the start of a zeroed page, so the
+		// 17th id read is 0 (never an object): ENOENT, deterministically.
+		{"CountObjsUint32MaxOver4", func(*testing.T) { a.CountObjs = math.MaxUint32 / 4 }, syscall.ENOENT},
+		{"ObjsPtrNearUint64Max", func(*testing.T) {
+			a.CountObjs = nObjs
+			a.ObjsPtr = math.MaxUint64 - 4
+		}, syscall.EFAULT},
+		{"ObjsPtrNearUint64MaxOneObject", func(*testing.T) { a.CountObjs = 1 }, syscall.EFAULT},
+		// IGT leaves objs_ptr at UINT64_MAX-4 for the huge property counts
+		// below, so the first object read already faults: EFAULT either way.
+		{"HugeNumProps", func(t *testing.T) { k.putU32s(t, k.counts, 1, math.MaxUint32/4) }, syscall.EFAULT},
+		{"NumPropsUint32MaxMinusOne", func(t *testing.T) { k.putU32s(t, k.counts, 1, math.MaxUint32-1) }, syscall.EFAULT},
+		{"NumPropsOverflowSum", func(t *testing.T) { k.putU32s(t, k.counts, nObjs, math.MaxUint32/nObjs+1) }, syscall.EFAULT},
+		{"NumPropsBackToSixteen", func(t *testing.T) { k.putU32s(t, k.counts, nObjs, nProps/nObjs) }, syscall.EFAULT},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			s.do(t)
+			before := kaSnap(r)
+			if s.errno == 0 {
+				// IGT's accepted steps are blocking commits; on the
+				// virtual clock a blocking commit that touches the CRTC
+				// would wait for a vblank nobody advances, so the same
+				// arguments go in with NONBLOCK and the clock is advanced
+				// to the flip.
+				nb := *a
+				nb.Flags |= AtomicNonblock
+				require.NoError(t, r.f.AtomicIoctl(ctxT(t), &nb))
+				r.clk.Advance()
+				r.requireIdle()
+				return
+			}
+			kaFail(t, r, before, r.f.AtomicIoctl(ctxT(t), a), s.errno)
+		})
+	}
+}
+
+// With valid object and count arrays, a property count running past the
+// end of the mapped property ids faults at the guard page that follows
+// every mapping, as a huge num_props does on a real stack.
+func TestKMSAtomicAtomicInvalidParamsHugeNumPropsValidObjs(t *testing.T) {
+	r, _ := kaLitRig(t, "vkms")
+	k := newKAIoctl(t, r)
+	modeProp := r.crtc.PropertyID("MODE_ID")
+	const perPage = uaccess.PageSize / 4
+	k.putU32s(t, k.objs, 1, r.crtc.id)
+	k.putU32s(t, k.counts, 1, math.MaxUint32/4)
+	k.putU32s(t, k.props, perPage, modeProp)
+	// Values need two pages for one page of property ids.
+	values, err := r.f.Mem().Map(2*uaccess.PageSize, uaccess.ProtRead|uaccess.ProtWrite)
+	require.NoError(t, err)
+	k.putU64s(t, values, perPage, uint64(r.mode))
+	k.args = AtomicArgs{CountObjs: 1, ObjsPtr: k.objs, CountPropsPtr: k.counts, PropsPtr: k.props, PropValuesPtr: values}
+	before := kaSnap(r)
+	kaFail(t, r, before, r.f.AtomicIoctl(ctxT(t), &k.args), syscall.EFAULT)
 }
