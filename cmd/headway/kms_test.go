@@ -188,7 +188,14 @@ type jsonDump struct {
 	Connectors []struct {
 		ID       uint32 `json:"id"`
 		TypeName string `json:"type_name"`
-		Modes    []struct {
+		Props    []struct {
+			Name    string `json:"name"`
+			Formats []struct {
+				Name  string `json:"name"`
+				Value uint32 `json:"value"`
+			} `json:"writeback_pixel_formats"`
+		} `json:"properties"`
+		Modes []struct {
 			HDisplay uint16 `json:"hdisplay"`
 		} `json:"modes"`
 	} `json:"connectors"`
@@ -236,6 +243,24 @@ func TestKMSDumpJSONInFormats(t *testing.T) {
 			assert.Equal(t, p.Description, doc.Driver.Desc)
 			assert.Len(t, doc.Connectors, len(d.Connectors()))
 			assert.Len(t, doc.CRTCs, len(d.CRTCs()))
+			var wbFormats []fourcc.Format
+			for _, c := range doc.Connectors {
+				for _, pr := range c.Props {
+					if pr.Name != "WRITEBACK_PIXEL_FORMATS" {
+						continue
+					}
+					assert.Equal(t, "Writeback", c.TypeName)
+					for _, f := range pr.Formats {
+						assert.Equal(t, fourcc.DRMName(fourcc.Format(f.Value)), f.Name)
+						wbFormats = append(wbFormats, fourcc.Format(f.Value))
+					}
+				}
+			}
+			if p.Writeback.Present {
+				assert.Equal(t, p.Writeback.Formats, wbFormats, "WRITEBACK_PIXEL_FORMATS")
+			} else {
+				assert.Empty(t, wbFormats)
+			}
 			require.Len(t, doc.Planes, len(d.Planes()))
 			for _, jp := range doc.Planes {
 				pl := byID[jp.ID]
@@ -347,4 +372,50 @@ func TestKMSPrintPropertyForms(t *testing.T) {
 	var buf bytes.Buffer
 	printKMSDump(&buf, &kmsDump{Node: "x"})
 	assert.Equal(t, "Node: x\n├───Driver:  ()\n├───Connectors\n├───Encoders\n├───CRTCs\n└───Planes\n", buf.String())
+}
+
+// A CRTC with a mode shows its MODE_ID blob decoded, as drm_info prints the
+// mode under the property.
+func TestKMSDumpModeIDDecoded(t *testing.T) {
+	p, err := profile.Load("vkms")
+	require.NoError(t, err)
+	d, err := newDumpDevice(p)
+	require.NoError(t, err)
+	defer d.Close()
+	f := d.Open()
+	defer f.Close()
+	require.NoError(t, f.SetClientCap(device.ClientCapAtomic, 1))
+
+	conn := d.Connectors()[0]
+	mode := conn.Modes()[0]
+	blob, err := f.CreateBlob(mode.Append(nil))
+	require.NoError(t, err)
+	crtc := d.CRTCs()[0]
+	var req device.Request
+	req.Add(crtc.ID(), crtc.PropertyID("ACTIVE"), 1)
+	req.Add(crtc.ID(), crtc.PropertyID("MODE_ID"), uint64(blob))
+	req.Add(conn.ID(), conn.PropertyID("CRTC_ID"), uint64(crtc.ID()))
+	// NONBLOCK: the software state changes at once; nothing advances the
+	// virtual clock, so the commit never has to flip for this test.
+	require.NoError(t, f.Commit(t.Context(), &req, device.AtomicAllowModeset|device.AtomicNonblock, 0))
+
+	props, err := dumpProperties(d, f, crtc.ID(), device.ObjectCRTC)
+	require.NoError(t, err)
+	var modeID *kmsProperty
+	for i := range props {
+		if props[i].Name == "MODE_ID" {
+			modeID = &props[i]
+		}
+	}
+	require.NotNil(t, modeID)
+	require.NotNil(t, modeID.Mode, "MODE_ID decoded")
+	assert.Equal(t, mode.String(), modeID.Mode.Formatted)
+	assert.Equal(t, mode.HDisplay, modeID.Mode.HDisplay)
+
+	root := &treeNode{}
+	addProperty(root, modeID)
+	require.Len(t, root.children, 1)
+	assert.Equal(t, fmt.Sprintf(`"MODE_ID" (atomic): blob = %d`, blob), root.children[0].text)
+	require.Len(t, root.children[0].children, 1)
+	assert.Equal(t, mode.String(), root.children[0].children[0].text)
 }
