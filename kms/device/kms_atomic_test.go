@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/kms/uaccess"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/syncobj/fence"
@@ -594,4 +595,210 @@ func TestKMSAtomicAtomicInvalidParamsHugeNumPropsValidObjs(t *testing.T) {
 	k.args = AtomicArgs{CountObjs: 1, ObjsPtr: k.objs, CountPropsPtr: k.counts, PropsPtr: k.props, PropValuesPtr: values}
 	before := kaSnap(r)
 	kaFail(t, r, before, r.f.AtomicIoctl(ctxT(t), &k.args), syscall.EFAULT)
+}
+
+// kaOverlay returns the first overlay plane that can be on CRTC 0.
+func kaOverlay(t testing.TB, r *rig) *Plane {
+	t.Helper()
+	for _, p := range r.d.planes {
+		if p.Type() == profile.Overlay && p.prof.PossibleCRTCs&1 != 0 {
+			return p
+		}
+	}
+	require.FailNow(t, "profile has no overlay on CRTC 0")
+	return nil
+}
+
+// plane-immutable-zpos: intel-like planes have immutable zpos, which no
+// commit may set, not even to its current value (drm_property_change_valid_get
+// refuses immutable properties outright); the planes still stack in that
+// order.
+func TestKMSAtomicPlaneImmutableZpos(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		overlay bool
+		value   func(p *Plane) uint64
+	}{
+		{"PrimarySameValue", false, func(p *Plane) uint64 { return uint64(p.prof.Zpos.Value) }},
+		{"PrimaryOtherValue", false, func(p *Plane) uint64 { return uint64(p.prof.Zpos.Value) + 1 }},
+		{"OverlaySameValue", true, func(p *Plane) uint64 { return uint64(p.prof.Zpos.Value) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, fb := kaLitRig(t, "intel-like")
+			p := r.prim
+			if c.overlay {
+				p = kaOverlay(t, r)
+			}
+			require.True(t, p.prof.Zpos.Immutable, "intel-like zpos must be immutable")
+			req := kaPlaneReq(r, fb, func(req *Request) { r.kaSet(req, p.id, p, "zpos", c.value(p)) })
+			before := kaSnap(r)
+			kaFail(t, r, before, r.f.Commit(ctxT(t), req, AtomicNonblock, 0), syscall.EINVAL)
+		})
+	}
+	t.Run("StackingFollowsImmutableZpos", func(t *testing.T) {
+		r, fb := kaLitRig(t, "intel-like")
+		ov := kaOverlay(t, r)
+		require.Less(t, r.prim.prof.Zpos.Value, ov.prof.Zpos.Value)
+		top := r.fb(64, 64, fourcc.XRGB8888)
+		req := kaPlaneReq(r, fb, nil)
+		r.planeProps(req, ov, r.crtc, top, 32, 32, 64, 64)
+		require.NoError(t, r.f.Commit(ctxT(t), req, AtomicNonblock, 0))
+		r.clk.Advance()
+		r.requireIdle()
+		assert.Equal(t, uint32(0), r.d.PlaneState(r.prim).NormalizedZpos)
+		assert.Equal(t, uint32(1), r.d.PlaneState(ov).NormalizedZpos)
+	})
+}
+
+// plane-primary-overlay-mutable-zpos on nvidia-like, whose primary and
+// overlays have zpos 0..254: IGT's sequence of swaps, each reflected in the
+// property value and in the normalised order, and an out-of-range value.
+func TestKMSAtomicPlanePrimaryOverlayMutableZpos(t *testing.T) {
+	r, fb := kaLitRig(t, "nvidia-like")
+	ov := kaOverlay(t, r)
+	require.False(t, r.prim.prof.Zpos.Immutable)
+	require.False(t, ov.prof.Zpos.Immutable)
+	ofb := r.fb(r.w/2, r.h/2, fourcc.XRGB8888)
+	req := func(pz, oz uint64) *Request {
+		q := kaPlaneReq(r, fb, nil)
+		r.planeProps(q, ov, r.crtc, ofb, int32(r.w/4), int32(r.h/4), r.w/2, r.h/2)
+		r.kaSet(q, r.prim.id, r.prim, "zpos", pz)
+		r.kaSet(q, ov.id, ov, "zpos", oz)
+		return q
+	}
+	for _, c := range []struct {
+		name             string
+		pz, oz           uint64
+		wantPrim, wantOv uint32 // normalised zpos
+	}{
+		{"OverlayOnTop", 0, 1, 0, 1},
+		{"PrimaryOnTop", 1, 0, 1, 0},
+		{"BackToOverlayOnTop", 0, 1, 0, 1},
+		// Equal zpos: drm_atomic_normalize_zpos breaks the tie by plane id.
+		{"TieBrokenByPlaneID", 7, 7, 0, 1},
+		{"HighestInRange", 254, 3, 1, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.NoError(t, r.f.Commit(ctxT(t), req(c.pz, c.oz), AtomicNonblock, 0))
+			r.clk.Advance()
+			r.requireIdle()
+			ps, os := r.d.PlaneState(r.prim), r.d.PlaneState(ov)
+			assert.Equal(t, uint32(c.pz), ps.Zpos)
+			assert.Equal(t, uint32(c.oz), os.Zpos)
+			assert.Equal(t, c.wantPrim, ps.NormalizedZpos, "primary")
+			assert.Equal(t, c.wantOv, os.NormalizedZpos, "overlay")
+		})
+	}
+	for _, c := range []struct {
+		name   string
+		pz, oz uint64
+	}{
+		{"PrimaryOutOfRange", 255, 1},
+		{"OverlayOutOfRange", 0, 1 << 32},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := kaSnap(r)
+			kaFail(t, r, before, r.f.Commit(ctxT(t), req(c.pz, c.oz), AtomicNonblock, 0), syscall.EINVAL)
+		})
+	}
+}
+
+// A second nonblocking commit on a CRTC whose previous one has not flipped
+// is EBUSY (drm_atomic_helper_setup_commit's stall check); TEST_ONLY never
+// waits for anything, so it is never EBUSY.
+func TestKMSAtomicNonblockBusy(t *testing.T) {
+	r, fb := kaLitRig(t, "vkms")
+	fb2 := r.fb(r.w, r.h, fourcc.XRGB8888)
+	require.NoError(t, r.f.Commit(ctxT(t), kaPlaneReq(r, fb2, nil), AtomicNonblock, 0))
+	back := kaPlaneReq(r, fb, nil)
+	t.Run("SecondNonblockEBUSY", func(t *testing.T) {
+		before := kaSnap(r)
+		kaFail(t, r, before, r.f.Commit(ctxT(t), back, AtomicNonblock|PageFlipEvent, 0), syscall.EBUSY)
+	})
+	t.Run("TestOnlyNotBusy", func(t *testing.T) {
+		before := kaSnap(r)
+		require.NoError(t, r.f.Commit(ctxT(t), back, AtomicTestOnly|AtomicNonblock, 0))
+		require.Equal(t, before, kaSnap(r))
+	})
+	t.Run("AfterFlipSucceeds", func(t *testing.T) {
+		r.clk.Advance()
+		r.requireIdle()
+		require.Equal(t, fb2, r.d.ScanoutPlaneState(r.prim).FB.ID())
+		require.NoError(t, r.f.Commit(ctxT(t), back, AtomicNonblock, 0))
+		r.clk.Advance()
+		r.requireIdle()
+		require.Equal(t, fb, r.d.ScanoutPlaneState(r.prim).FB.ID())
+	})
+}
+
+// A request that needs a full modeset is EINVAL without ALLOW_MODESET and
+// fine (here TEST_ONLY) with it.
+func TestKMSAtomicModesetWithoutAllowModeset(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		tweak func(r *rig, req *Request)
+	}{
+		{"ModeChange", func(r *rig, req *Request) {
+			r.kaSet(req, r.crtc.id, r.crtc, "MODE_ID", uint64(r.modeBlob(r.conn.modes[1])))
+		}},
+		{"ActiveOff", func(r *rig, req *Request) { r.kaSet(req, r.crtc.id, r.crtc, "ACTIVE", 0) }},
+		{"ConnectorOff", func(r *rig, req *Request) {
+			r.kaSet(req, r.conn.id, r.conn, "CRTC_ID", 0)
+			r.kaSet(req, r.crtc.id, r.crtc, "MODE_ID", 0)
+			r.kaSet(req, r.crtc.id, r.crtc, "ACTIVE", 0)
+			r.kaSet(req, r.prim.id, r.prim, "FB_ID", 0)
+			r.kaSet(req, r.prim.id, r.prim, "CRTC_ID", 0)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, _ := kaLitRig(t, "vkms")
+			var req Request
+			c.tweak(r, &req)
+			before := kaSnap(r)
+			kaFail(t, r, before, r.f.Commit(ctxT(t), &req, AtomicNonblock, 0), syscall.EINVAL)
+			require.NoError(t, r.f.Commit(ctxT(t), &req, AtomicTestOnly|AtomicAllowModeset, 0))
+			require.Equal(t, before, kaSnap(r), "TEST_ONLY changed the device")
+		})
+	}
+}
+
+// test-only: a TEST_ONLY modeset (and later a TEST_ONLY disable) changes
+// no state and creates no out-fence descriptor.
+func TestKMSAtomicTestOnly(t *testing.T) {
+	r := newRig(t, "vkms")
+	require.Nil(t, r.d.CRTCState(r.crtc).ModeBlob, "IGT starts with no mode")
+	fb := r.fb(r.w, r.h, fourcc.XRGB8888)
+	ptr, err := r.f.NewOutFencePtr()
+	require.NoError(t, err)
+	enable := kaCRTCReq(r, fb, func(req *Request) {
+		r.kaSet(req, r.conn.id, r.conn, "CRTC_ID", uint64(r.crtc.id))
+		r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", ptr)
+	})
+	t.Run("Enable", func(t *testing.T) {
+		before := kaSnap(r)
+		require.NoError(t, r.f.Commit(ctxT(t), enable, AtomicTestOnly|AtomicAllowModeset, 0))
+		require.Equal(t, before, kaSnap(r))
+		_, err := r.f.TakeOutFence(ptr)
+		require.ErrorIs(t, err, syscall.ENOENT)
+	})
+	t.Run("Disable", func(t *testing.T) {
+		require.NoError(t, r.f.Commit(ctxT(t), enable, AtomicNonblock|AtomicAllowModeset, 0))
+		sf, err := r.f.TakeOutFence(ptr)
+		require.NoError(t, err, "the real commit returns an out-fence")
+		require.NoError(t, sf.Close())
+		r.clk.Advance()
+		r.requireIdle()
+		var off Request
+		off.Add(r.conn.id, r.conn.PropertyID("CRTC_ID"), 0)
+		off.Add(r.crtc.id, r.crtc.PropertyID("MODE_ID"), 0)
+		off.Add(r.crtc.id, r.crtc.PropertyID("ACTIVE"), 0)
+		off.Add(r.crtc.id, r.crtc.PropertyID("OUT_FENCE_PTR"), ptr)
+		r.planeProps(&off, r.prim, nil, 0, 0, 0, 0, 0)
+		before := kaSnap(r)
+		require.NoError(t, r.f.Commit(ctxT(t), &off, AtomicTestOnly|AtomicAllowModeset, 0))
+		require.Equal(t, before, kaSnap(r))
+		_, err = r.f.TakeOutFence(ptr)
+		require.ErrorIs(t, err, syscall.ENOENT)
+		require.True(t, r.d.PlaneState(r.prim).Visible)
+	})
 }
