@@ -7,6 +7,7 @@ package device
 // and the descriptor table.
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"syscall"
@@ -800,5 +801,143 @@ func TestKMSAtomicTestOnly(t *testing.T) {
 		_, err = r.f.TakeOutFence(ptr)
 		require.ErrorIs(t, err, syscall.ENOENT)
 		require.True(t, r.d.PlaneState(r.prim).Visible)
+	})
+}
+
+// kaBytes hands out fuzz input bytes, zeros once they run out.
+type kaBytes []byte
+
+func (b *kaBytes) next() byte {
+	if len(*b) == 0 {
+		return 0
+	}
+	v := (*b)[0]
+	*b = (*b)[1:]
+	return v
+}
+
+func (b *kaBytes) u64() uint64 {
+	var v uint64
+	for i := 0; i < 8; i++ {
+		v = v<<8 | uint64(b.next())
+	}
+	return v
+}
+
+// FuzzAtomicIoctl throws random struct drm_mode_atomic arguments, with
+// small arrays of ids and values drawn mostly from the device's real
+// objects and properties, at a lit vkms device. The ioctl must never
+// panic, every error must be one a kernel atomic commit returns, and a
+// failed or TEST_ONLY commit must change nothing.
+func FuzzAtomicIoctl(f *testing.F) {
+	f.Add(uint32(0), uint8(0), []byte{})
+	f.Add(AtomicTestOnly, uint8(0), []byte{1, 2, 1, 7, 5, 3, 9})
+	f.Add(AtomicAllowModeset, uint8(0x55), []byte{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5})
+	f.Add(PageFlipEvent, uint8(0), []byte{1, 2, 2, 1, 0x81, 1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add(uint32(0xdeadbeef), uint8(0xff), []byte{5, 5, 5, 5})
+	f.Fuzz(func(t *testing.T, flags uint32, ptrSel uint8, data []byte) {
+		r, fb := kaLitRig(t, "vkms")
+		mem := r.f.Mem()
+		// A signalled fence only: an unsignalled one would leave an
+		// accepted commit pending forever.
+		sigFD, err := r.f.InstallFence(fence.NewSignaled())
+		require.NoError(t, err)
+		outPtr, err := r.f.NewOutFencePtr()
+		require.NoError(t, err)
+		roPtr, err := mem.Map(uaccess.PageSize, uaccess.ProtRead)
+		require.NoError(t, err)
+
+		var objIDs, propIDs []uint32
+		for _, p := range r.d.planes {
+			objIDs = append(objIDs, p.id)
+			for _, a := range p.props {
+				propIDs = append(propIDs, a.prop.id)
+			}
+		}
+		for _, c := range r.d.crtcs {
+			objIDs = append(objIDs, c.id)
+			for _, a := range c.props {
+				propIDs = append(propIDs, a.prop.id)
+			}
+		}
+		for _, c := range r.d.connectors {
+			objIDs = append(objIDs, c.id)
+			for _, a := range c.props {
+				propIDs = append(propIDs, a.prop.id)
+			}
+		}
+		objIDs = append(objIDs, 0, fb, r.mode, ^uint32(0))
+		values := []uint64{0, 1, ^uint64(0), uint64(fb), uint64(r.mode), uint64(r.crtc.id),
+			uint64(r.prim.id), uint64(sigFD), uint64(r.f.FD()), outPtr, roPtr, 1 << 16, math.MaxInt32}
+
+		in := kaBytes(data)
+		var objs, counts, props []uint32
+		var vals []uint64
+		for n := int(in.next() % 6); n > 0; n-- {
+			objs = append(objs, objIDs[int(in.next())%len(objIDs)])
+			cnt := uint32(in.next() % 5)
+			counts = append(counts, cnt)
+			for ; cnt > 0; cnt-- {
+				sel := in.next()
+				if sel&0x80 != 0 {
+					props = append(props, uint32(in.u64()))
+				} else {
+					props = append(props, propIDs[int(sel)%len(propIDs)])
+				}
+				sel = in.next()
+				if sel&0x80 != 0 {
+					vals = append(vals, in.u64())
+				} else {
+					vals = append(vals, values[int(sel)%len(values)])
+				}
+			}
+		}
+		// Each array gets its own zeroed page (plus guard), so reads past
+		// what was written find zeros, then fault.
+		place := func(u32 []uint32, u64 []uint64) uint64 {
+			addr, err := mem.Map(uaccess.PageSize, uaccess.ProtRead|uaccess.ProtWrite)
+			require.NoError(t, err)
+			for i, v := range u32 {
+				require.NoError(t, mem.PutU32(addr+4*uint64(i), v))
+			}
+			for i, v := range u64 {
+				require.NoError(t, mem.PutU64(addr+8*uint64(i), v))
+			}
+			return addr
+		}
+		ptrs := [4]uint64{place(objs, nil), place(counts, nil), place(props, nil), place(nil, vals)}
+		for i := range ptrs {
+			switch (ptrSel >> (2 * i)) & 3 {
+			case 1:
+				ptrs[i] = 0
+			case 2:
+				ptrs[i] = math.MaxUint64 - 4
+			}
+		}
+		// A blocking commit would wait for a vblank nobody advances.
+		if flags&AtomicTestOnly == 0 {
+			flags |= AtomicNonblock
+		}
+		a := AtomicArgs{
+			Flags: flags, CountObjs: uint32(len(objs)) + uint32(in.next()%3),
+			ObjsPtr: ptrs[0], CountPropsPtr: ptrs[1], PropsPtr: ptrs[2], PropValuesPtr: ptrs[3],
+			Reserved: uint64(in.next() / 250), UserData: 42,
+		}
+		before := kaSnap(r)
+		// A panic is left to propagate: the fuzzer reports it, and
+		// recovering here would leave the device lock held.
+		ierr := r.f.AtomicIoctl(ctxT(t), &a)
+		if ierr == nil {
+			if flags&AtomicTestOnly != 0 {
+				require.Equal(t, before, kaSnap(r), "TEST_ONLY changed the device")
+			}
+			return
+		}
+		ok := false
+		for _, e := range []syscall.Errno{syscall.EINVAL, syscall.ENOENT, syscall.EFAULT, syscall.ENOSPC, syscall.ERANGE, syscall.EBUSY, syscall.ENOMEM} {
+			ok = ok || errors.Is(ierr, e)
+		}
+		require.True(t, ok, "unexpected error %v", ierr)
+		require.Equal(t, before, kaSnap(r), "failed commit (%v) changed the device", ierr)
 	})
 }
