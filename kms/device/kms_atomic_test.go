@@ -403,6 +403,25 @@ func TestKMSAtomicCRTCInvalidParamsFence(t *testing.T) {
 		})
 	}
 
+	// A failure found by the check, after prepare_signaling made the
+	// event and the out-fence, is undone by complete_signaling: the
+	// descriptor and the event space come back and -1 is written back.
+	t.Run("OutFenceAndEventUndoneOnENOSPC", func(t *testing.T) {
+		r, fb := kaLitRig(t, "vkms")
+		ptr, err := r.f.NewOutFencePtr()
+		require.NoError(t, err)
+		small := r.fb(r.w-1, r.h-1, fourcc.XRGB8888)
+		req := kaCRTCReq(r, fb, func(req *Request) {
+			r.kaSet(req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", ptr)
+			r.kaSet(req, r.prim.id, r.prim, "FB_ID", uint64(small))
+		})
+		before := kaSnap(r)
+		kaFail(t, r, before, r.f.Commit(ctxT(t), req, AtomicNonblock|PageFlipEvent, 0), syscall.ENOSPC)
+		v, err := r.f.Mem().GetU32(ptr)
+		require.NoError(t, err)
+		assert.Equal(t, int32(-1), int32(v))
+	})
+
 	t.Run("ActiveAgainTestOnly", func(t *testing.T) {
 		r, fb := kaLitRig(t, "vkms")
 		fd, _ := kaPendingFence(t, r)
