@@ -257,6 +257,13 @@ func (d *Device) rmFBLocked(fb *Framebuffer) {
 		d.statePool.Put(st)
 		return
 	}
+	d.internalCommitLocked(st)
+}
+
+// internalCommitLocked commits a state the device built itself, without the
+// checks: it is swapped in and flips at the next vblank like a user commit
+// (or at once when it touches no CRTC).
+func (d *Device) internalCommitLocked(st *atomicState) *commit {
 	for m := st.crtcMask; m != 0; m &= m - 1 {
 		st.normalizeZpos(bits.TrailingZeros64(m))
 	}
@@ -276,11 +283,14 @@ func (d *Device) rmFBLocked(fb *Framebuffer) {
 	if c.crtcs == 0 {
 		d.applyLocked(c)
 		d.statePool.Put(st)
-		return
+		c.st = nil
+		close(c.done)
+		return c
 	}
 	for m := c.crtcs; m != 0; m &= m - 1 {
 		cr := d.crtcs[bits.TrailingZeros64(m)]
 		cr.pending = append(cr.pending, c)
 	}
 	d.queue = append(d.queue, c)
+	return c
 }
