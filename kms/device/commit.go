@@ -31,34 +31,47 @@ func (d *Device) commitLocked(st *atomicState) (*commit, error) {
 			}
 		}
 	}
+	return d.swapAndQueueLocked(st), nil
+}
+
+// copyInto writes the state's objects into dst. In-fences and writeback
+// jobs belong to one commit and are not kept.
+func (st *atomicState) copyInto(dst *deviceState) {
 	for m := st.planeMask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		d.sw.planes[i] = st.planes[i]
-		d.sw.planes[i].InFence = nil
+		dst.planes[i] = st.planes[i]
+		dst.planes[i].InFence = nil
 	}
 	for m := st.crtcMask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		d.sw.crtcs[i] = st.crtcs[i]
+		dst.crtcs[i] = st.crtcs[i]
 	}
 	for m := st.connMask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		d.sw.conns[i] = st.conns[i]
-		d.sw.conns[i].WritebackFB = nil
+		dst.conns[i] = st.conns[i]
+		dst.conns[i].WritebackFB = nil
 	}
+}
+
+// swapAndQueueLocked makes st the software state and queues it for the
+// hardware; a commit that touches no CRTC waits for no vblank and reaches
+// the hardware at once.
+func (d *Device) swapAndQueueLocked(st *atomicState) *commit {
+	st.copyInto(&d.sw)
 	c := &commit{st: st, flags: st.flags, seq: d.clock.Seq(), crtcs: st.crtcMask, file: st.file, done: make(chan struct{})}
 	if c.crtcs == 0 {
-		// Nothing waits for a vblank: the hardware state changes at once.
 		d.applyLocked(c)
-		close(c.done)
 		d.statePool.Put(st)
-		return c, nil
+		c.st = nil
+		close(c.done)
+		return c
 	}
 	for m := c.crtcs; m != 0; m &= m - 1 {
 		cr := d.crtcs[bits.TrailingZeros64(m)]
 		cr.pending = append(cr.pending, c)
 	}
 	d.queue = append(d.queue, c)
-	return c, nil
+	return c
 }
 
 // ready reports whether every in-fence of the commit has signalled.
@@ -72,22 +85,7 @@ func (c *commit) ready() bool {
 	return true
 }
 
-func (d *Device) applyLocked(c *commit) {
-	st := c.st
-	for m := st.planeMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.hw.planes[i] = st.planes[i]
-		d.hw.planes[i].InFence = nil
-	}
-	for m := st.crtcMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.hw.crtcs[i] = st.crtcs[i]
-	}
-	for m := st.connMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.hw.conns[i] = st.conns[i]
-	}
-}
+func (d *Device) applyLocked(c *commit) { c.st.copyInto(&d.hw) }
 
 // signal is one thing to do after the lock is released at a vblank.
 type flipWork struct {
@@ -267,30 +265,5 @@ func (d *Device) internalCommitLocked(st *atomicState) *commit {
 	for m := st.crtcMask; m != 0; m &= m - 1 {
 		st.normalizeZpos(bits.TrailingZeros64(m))
 	}
-	c := &commit{st: st, flags: st.flags, seq: d.clock.Seq(), crtcs: st.crtcMask, done: make(chan struct{})}
-	for m := st.planeMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.sw.planes[i] = st.planes[i]
-	}
-	for m := st.crtcMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.sw.crtcs[i] = st.crtcs[i]
-	}
-	for m := st.connMask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		d.sw.conns[i] = st.conns[i]
-	}
-	if c.crtcs == 0 {
-		d.applyLocked(c)
-		d.statePool.Put(st)
-		c.st = nil
-		close(c.done)
-		return c
-	}
-	for m := c.crtcs; m != 0; m &= m - 1 {
-		cr := d.crtcs[bits.TrailingZeros64(m)]
-		cr.pending = append(cr.pending, c)
-	}
-	d.queue = append(d.queue, c)
-	return c
+	return d.swapAndQueueLocked(st)
 }
