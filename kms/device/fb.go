@@ -113,8 +113,25 @@ func (f *File) AddFB2(r FB2) (uint32, error) {
 		return 0, fmt.Errorf("addfb2: unknown format %#08x: %w", uint32(r.Format), syscall.EINVAL)
 	}
 	var bufs [4]*Buffer
+	mod := modifier.Linear
+	if r.Flags&FBModifiers != 0 {
+		mod = r.Modifiers[0]
+	}
+	// Like drm_get_format_info, the modifier decides the plane count:
+	// i915's CCS modifiers add auxiliary planes to the format's own.
 	n := int(info.NumPlanes)
-	for i := 0; i < n; i++ {
+	if l, err := layout.Compute(info, mod, r.Width, r.Height); err == nil && len(l.Planes) > n && len(l.Planes) <= 4 {
+		n = len(l.Planes)
+	}
+	for i := int(info.NumPlanes); i < n; i++ {
+		if r.Handles[i] == 0 {
+			return 0, fmt.Errorf("addfb2: no buffer handle for auxiliary plane %d: %w", i, syscall.EINVAL)
+		}
+		if r.Modifiers[i] != r.Modifiers[0] {
+			return 0, fmt.Errorf("addfb2: plane %d modifier differs from plane 0: %w", i, syscall.EINVAL)
+		}
+	}
+	for i := 0; i < int(info.NumPlanes); i++ {
 		w := uint32(info.PlaneWidth(int(r.Width), i))
 		h := uint64(info.PlaneHeight(int(r.Height), i))
 		minPitch := info.MinPitch(i, w)
@@ -154,10 +171,6 @@ func (f *File) AddFB2(r FB2) (uint32, error) {
 		if r.Handles[i] != 0 || r.Pitches[i] != 0 || r.Offsets[i] != 0 {
 			return 0, fmt.Errorf("addfb2: handle, pitch or offset set for unused plane %d: %w", i, syscall.EINVAL)
 		}
-	}
-	mod := modifier.Linear
-	if r.Flags&FBModifiers != 0 {
-		mod = r.Modifiers[0]
 	}
 	if !d.anyPlaneHasFormat(r.Format, mod) {
 		return 0, fmt.Errorf("addfb2: no plane takes %s with %s: %w", info.Name, modifier.Name(mod), syscall.EINVAL)

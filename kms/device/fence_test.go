@@ -106,25 +106,7 @@ func TestBlockingCommitReturnsAfterTheFlip(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.f.Commit(ctxT(t), &req, 0, 0) }()
 	// The commit is queued before it blocks; advance once it is.
-	for {
-		r.d.mu.Lock()
-		n := len(r.d.queue)
-		r.d.mu.Unlock()
-		if n > 0 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("blocking commit returned before the flip: %v", err)
-		default:
-		}
-		waitOnce()
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("blocking commit returned before the flip: %v", err)
-	default:
-	}
+	r.waitQueued(done)
 	r.clk.Advance()
 	require.NoError(t, <-done)
 	assert.Equal(t, fb2, r.d.ScanoutPlaneState(r.prim).FB.ID())

@@ -15,6 +15,7 @@ import (
 	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/kms/vblank"
 	"github.com/headwaywl/headway/modifiers/fourcc"
+	"github.com/headwaywl/headway/modifiers/layout"
 	"github.com/headwaywl/headway/modifiers/modifier"
 )
 
@@ -70,12 +71,19 @@ func (r *rig) fbMod(w, h uint32, f fourcc.Format, m modifier.Modifier) uint32 {
 	r.t.Helper()
 	info, ok := fourcc.Lookup(f)
 	require.True(r.t, ok)
-	handle, pitch, _, err := r.f.CreateDumb(w, h*2, uint32(info.BPP(0)))
+	l, err := layout.Compute(info, m, w, h)
 	require.NoError(r.t, err)
-	req := FB2{Width: w, Height: h, Format: f, Handles: [4]uint32{handle}, Pitches: [4]uint32{pitch}}
+	handle, err := r.f.ImportBuffer(make([]byte, l.Size))
+	require.NoError(r.t, err)
+	req := FB2{Width: w, Height: h, Format: f}
+	for i, pl := range l.Planes {
+		req.Handles[i], req.Pitches[i], req.Offsets[i] = handle, pl.Stride, pl.Offset
+		if m != modifier.Linear {
+			req.Modifiers[i] = m
+		}
+	}
 	if m != modifier.Linear {
 		req.Flags = FBModifiers
-		req.Modifiers[0] = m
 	}
 	id, err := r.f.AddFB2(req)
 	require.NoError(r.t, err)
@@ -165,6 +173,29 @@ func (h *hashComposer) Compose(f *Frame, t Target) (uint32, error) {
 		mix(uint32(p.Alpha))
 	}
 	return v, nil
+}
+
+// waitQueued waits until the device has a commit queued, failing if done
+// delivers first (the commit returned without waiting for a flip).
+func (r *rig) waitQueued(done <-chan error) {
+	r.t.Helper()
+	ctx := ctxT(r.t)
+	for {
+		r.d.mu.Lock()
+		n := len(r.d.queue)
+		r.d.mu.Unlock()
+		if n > 0 {
+			return
+		}
+		select {
+		case err := <-done:
+			r.t.Fatalf("returned before the flip: %v", err)
+		case <-ctx.Done():
+			r.t.Fatal("nothing was queued")
+		default:
+		}
+		waitOnce()
+	}
 }
 
 // waitOnce yields to other goroutines once; used only while polling a

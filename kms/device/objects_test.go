@@ -197,18 +197,15 @@ func TestSpriteColorkey(t *testing.T) {
 			assert.ErrorIs(t, r.f.SetSpriteColorkey(ctx, c.plane, c.ck), c.errno)
 		})
 	}
+	// Show the sprite so that the key change has a CRTC to flip on.
+	var show Request
+	r.planeProps(&show, sprites[0], r.crtc, r.fb(64, 64, fourcc.ARGB8888), 0, 0, 64, 64)
+	require.NoError(t, r.f.Commit(ctx, &show, AtomicNonblock, 0))
+	r.clk.Advance()
 	key := I915Colorkey{Min: 0x00ff00, Max: 0x00ff00, Mask: 0xffffff, Flags: I915ColorkeySource | I915ColorkeyNone}
 	done := make(chan error, 1)
 	go func() { done <- r.f.SetSpriteColorkey(ctxT(t), sprites[0].id, key) }()
-	for {
-		r.d.mu.Lock()
-		n := len(r.d.queue)
-		r.d.mu.Unlock()
-		if n > 0 {
-			break
-		}
-		waitOnce()
-	}
+	r.waitQueued(done)
 	r.clk.Advance()
 	require.NoError(t, <-done)
 	key.Flags = I915ColorkeySource
