@@ -103,8 +103,15 @@ type wbJob struct {
 // produces the frame's CRC entries and writeback output. It runs on the
 // clock's delivery goroutine, one vblank at a time.
 func (d *Device) onVblank(seq uint64, ts int64) {
-	var work []flipWork
-	var jobs []wbJob
+	// The scratch slices live on the device: deliveries are serialized, and
+	// a steady frame then allocates nothing.
+	work, jobs, frames := d.vbWork[:0], d.vbJobs[:0], d.vbFrames[:0]
+	defer func() {
+		clear(work)
+		clear(jobs)
+		clear(frames)
+		d.vbWork, d.vbJobs, d.vbFrames = work[:0], jobs[:0], frames[:0]
+	}()
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -158,7 +165,6 @@ func (d *Device) onVblank(seq uint64, ts int64) {
 	}
 	clear(d.queue[len(q):])
 	d.queue = q
-	var frames []*Frame
 	for _, cr := range d.crtcs {
 		hs := &d.hw.crtcs[cr.index]
 		wantCRC := cr.crc.IsOpen() && hs.Active && hs.Enable

@@ -54,7 +54,12 @@ type Device struct {
 	sw deviceState // the latest committed state
 	hw deviceState // the state being scanned out
 
-	queue     []*commit // commits not yet flipped, in commit order
+	queue []*commit // commits not yet flipped, in commit order
+
+	// Scratch of the vblank handler, which never runs concurrently.
+	vbWork    []flipWork
+	vbJobs    []wbJob
+	vbFrames  []*Frame
 	statePool sync.Pool
 
 	std stdProps
