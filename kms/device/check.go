@@ -186,7 +186,7 @@ func (s *atomicState) checkModeset() error {
 			}
 		}
 		if ns.Enable != has {
-			return fmt.Errorf("atomic check: CRTC %d enabled=%t but drives %s connector: %w", c.id, ns.Enable, map[bool]string{true: "a", false: "no"}[has], syscall.EINVAL)
+			return fmt.Errorf("atomic check: CRTC %d: enabled=%t but drives a connector=%t: %w", c.id, ns.Enable, has, syscall.EINVAL)
 		}
 		if ns.Enable && (uint32(ns.Mode.HDisplay) > d.maxWidth || uint32(ns.Mode.VDisplay) > d.maxHeight ||
 			ns.Mode.HDisplay < MinWidth || ns.Mode.VDisplay < MinHeight) {

@@ -87,7 +87,8 @@ func (c *commit) ready() bool {
 
 func (d *Device) applyLocked(c *commit) { c.st.copyInto(&d.hw) }
 
-// signal is one thing to do after the lock is released at a vblank.
+// flipWork is one thing to do at a vblank once the lock is released:
+// signal an out-fence or release a blocking committer.
 type flipWork struct {
 	fence *fence.Fence
 	done  chan struct{}
@@ -138,7 +139,7 @@ func (d *Device) onVblank(seq uint64, ts int64) {
 			cr.pending = cr.pending[1:]
 			cr.lastFlip = seq
 			if st.events&(1<<i) != 0 && !c.file.closed {
-				c.file.pushEventLocked(Event{Type: EventFlipComplete, UserData: st.userData, Seq: seq, Sequence: uint32(seq), CRTCID: cr.id, Timestamp: ts})
+				c.file.pushEventLocked(Event{Type: EventFlipComplete, UserData: st.userData, Seq: seq, CRTCID: cr.id, Timestamp: ts})
 			}
 		}
 		for _, o := range st.outFences {

@@ -1,7 +1,6 @@
 package device
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -409,5 +408,3 @@ func (d *Device) verifyCRCPlane(c *CRTC, id uint32) error {
 	}
 	return nil
 }
-
-var errClosed = errors.New("kms device closed")

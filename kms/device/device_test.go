@@ -2,6 +2,7 @@ package device
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,7 +34,15 @@ func TestPageFlipEventCarriesSequenceAndTimestamp(t *testing.T) {
 	r.clk.Advance()
 	ev, err := r.f.WaitEvent(ctxT(t))
 	require.NoError(t, err)
-	assert.Equal(t, Event{Type: EventFlipComplete, UserData: 0xfeed, Seq: 6, Sequence: 6, CRTCID: r.crtc.id, Timestamp: 6 * testPeriod}, ev)
+	assert.Equal(t, Event{Type: EventFlipComplete, UserData: 0xfeed, Seq: 6, CRTCID: r.crtc.id, Timestamp: 6 * testPeriod}, ev)
 	b := ev.Append(nil)
 	require.Len(t, b, EventVblankSize)
+	ne := binary.NativeEndian
+	assert.Equal(t, EventFlipComplete, ne.Uint32(b[0:]))
+	assert.Equal(t, uint32(EventVblankSize), ne.Uint32(b[4:]))
+	assert.Equal(t, uint64(0xfeed), ne.Uint64(b[8:]))
+	assert.Equal(t, uint32(0), ne.Uint32(b[16:]), "tv_sec")
+	assert.Equal(t, uint32(6*testPeriod/1000), ne.Uint32(b[20:]), "tv_usec")
+	assert.Equal(t, uint32(6), ne.Uint32(b[24:]), "sequence")
+	assert.Equal(t, r.crtc.id, ne.Uint32(b[28:]), "crtc_id")
 }

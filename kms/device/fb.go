@@ -1,7 +1,6 @@
 package device
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"syscall"
@@ -185,10 +184,6 @@ func (f *File) AddFB2(r FB2) (uint32, error) {
 		lp[i] = layout.Plane{Offset: r.Offsets[i], Stride: r.Pitches[i], Size: b.Size()}
 	}
 	if err := layout.Validate(info, mod, r.Width, r.Height, lp[:n]); err != nil {
-		if errors.Is(err, layout.ErrIncomplete) {
-			// Auxiliary planes the modifier needs but the format alone does not.
-			return 0, fmt.Errorf("addfb2: %w: %w", err, syscall.EINVAL)
-		}
 		return 0, fmt.Errorf("addfb2: %w: %w", err, syscall.EINVAL)
 	}
 	fb := &Framebuffer{width: r.Width, height: r.Height, format: r.Format, info: info, modifier: mod, flags: r.Flags, owner: f}

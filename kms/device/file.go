@@ -227,10 +227,9 @@ func (f *File) TakeOutFence(ptr uint64) (*syncfile.File, error) {
 type Event struct {
 	Type      uint32
 	UserData  uint64
-	Sequence  uint32 // low 32 bits of the vblank sequence
+	Seq       uint64 // the flip's vblank; the uapi event carries its low 32 bits
 	CRTCID    uint32
 	Timestamp int64 // ns, the vblank's timestamp
-	Seq       uint64
 }
 
 // Append appends the event's bytes as read(2) on the DRM fd returns them:
@@ -244,7 +243,7 @@ func (e *Event) Append(dst []byte) []byte {
 	ne.PutUint64(b[8:], e.UserData)
 	ne.PutUint32(b[16:], uint32(e.Timestamp/1e9))
 	ne.PutUint32(b[20:], uint32(e.Timestamp%1e9/1e3))
-	ne.PutUint32(b[24:], e.Sequence)
+	ne.PutUint32(b[24:], uint32(e.Seq))
 	ne.PutUint32(b[28:], e.CRTCID)
 	return append(dst, b[:]...)
 }

@@ -1,8 +1,6 @@
 package device
 
 import (
-	"sync/atomic"
-
 	"github.com/headwaywl/headway/kms/crc"
 	"github.com/headwaywl/headway/kms/modeinfo"
 	"github.com/headwaywl/headway/kms/profile"
@@ -136,8 +134,7 @@ func (b *Blob) Data() []byte { return b.data }
 // Buffer is a buffer object (a GEM object): the memory framebuffers point
 // into. The device never writes to it except for writeback.
 type Buffer struct {
-	mem  []byte
-	refs atomic.Int32
+	mem []byte
 }
 
 // Bytes returns the buffer's memory.
