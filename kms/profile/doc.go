@@ -1,9 +1,25 @@
 // Package profile describes the fake KMS device's hardware: which
 // connectors, CRTCs and planes it has, which formats and modifiers each
 // plane scans out, and which plane properties and limits it advertises. The
-// built-in profiles (vkms, intel-like, nvidia-like, exynos-like) are data
+// built-in profiles (vkms, intel-like, nvidia-like, exynos-like, rcar-like)
+// are data
 // files embedded from profiles/*.profile, so adding a device is editing
 // text, not code; users load their own with Parse.
+//
+// # Colorkey kinds, and which parts are upstream
+//
+// "colorkey rcar" is the rcar-du "colorkey" range property as merged
+// upstream: 0..0x01ffffff, bit 24 the enable, bits 23:0 an RGB888 key that
+// matched pixels make transparent. "colorkey rcar-gen3" adds things that
+// are NOT upstream: they are our extension, taken from the unmerged R-Car
+// Gen3 patch "rcar-du, vsp1: rcar-gen3: Add support for colorkey alpha
+// blending", because the reference-CRC colorkey equalities need a key
+// alpha other than 0. The extension is a "colorkey_alpha" range property
+// 0..255 (default 0), the alpha a matched pixel takes, and, on YUV formats,
+// comparing only Y, which the key holds in its G bits (bits 15:8). The
+// "colorkey" property itself stays exactly the upstream one, so a client
+// written for rcar-du works unchanged on either kind. "colorkey i915" is
+// the i915 sprite colorkey ioctl.
 //
 // # Why a line format of our own
 //

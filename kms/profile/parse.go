@@ -379,7 +379,7 @@ func (ps *parser) planeKey(key string, args []string) error {
 		return d.parseRanges(args)
 	case "colorkey":
 		if len(args) != 1 {
-			return errors.New("want none, rcar or i915")
+			return errors.New("want none, rcar, rcar-gen3 or i915")
 		}
 		for i, n := range colorkeyNames {
 			if n == args[0] {
@@ -387,7 +387,7 @@ func (ps *parser) planeKey(key string, args []string) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("%q: want none, rcar or i915", args[0])
+		return fmt.Errorf("%q: want none, rcar, rcar-gen3 or i915", args[0])
 	}
 	return nil
 }

@@ -236,15 +236,18 @@ type Color struct {
 // Colorkey names the colorkey interface a plane offers.
 type Colorkey uint8
 
-// Colorkey kinds: none, the rcar-du style "colorkey" property, or the i915
-// legacy DRM_IOCTL_I915_SET_SPRITE_COLORKEY.
+// Colorkey kinds: none, the rcar-du style "colorkey" property, the i915
+// legacy DRM_IOCTL_I915_SET_SPRITE_COLORKEY, or rcar-gen3: the upstream
+// "colorkey" property plus our "colorkey_alpha" extension from the unmerged
+// R-Car Gen3 colorkey alpha blending patch (see the package doc).
 const (
 	ColorkeyNone Colorkey = iota
 	ColorkeyRcar
 	ColorkeyI915
+	ColorkeyRcarGen3
 )
 
-var colorkeyNames = [...]string{ColorkeyNone: "none", ColorkeyRcar: "rcar", ColorkeyI915: "i915"}
+var colorkeyNames = [...]string{ColorkeyNone: "none", ColorkeyRcar: "rcar", ColorkeyI915: "i915", ColorkeyRcarGen3: "rcar-gen3"}
 
 // String returns the name profiles use.
 func (c Colorkey) String() string {

@@ -29,7 +29,7 @@ func mustMod(t testing.TB, s string) modifier.Modifier {
 }
 
 func TestNames(t *testing.T) {
-	assert.Equal(t, []string{"exynos-like", "intel-like", "nvidia-like", "vkms"}, Names())
+	assert.Equal(t, []string{"exynos-like", "intel-like", "nvidia-like", "rcar-like", "vkms"}, Names())
 }
 
 func TestLoadUnknown(t *testing.T) {
@@ -163,6 +163,60 @@ func TestExynosLike(t *testing.T) {
 	assert.Equal(t, Overlay, video.Type)
 	assert.True(t, video.Supports(mustFormat(t, "NV12"), modifier.Samsung64x32Tile))
 	assert.True(t, video.Scaling.Allowed())
+}
+
+// TestRcarLike holds rcar-like to what it models: rcar_du_vsp.c's plane
+// set (an immutable primary at zpos 0, overlays mutable in 1..4), linear
+// formats only, no scaling or rotation, and the rcar-gen3 colorkey (upstream
+// "colorkey" plus our colorkey_alpha extension) on every plane.
+func TestRcarLike(t *testing.T) {
+	p, err := Load("rcar-like")
+	require.NoError(t, err)
+	assert.Equal(t, "rcar-like", p.Name)
+	assert.Equal(t, 1, p.CRTCs.Count)
+	assert.False(t, p.Writeback.Present)
+	require.Len(t, p.Planes, 5)
+	want := []string{"RGB565", "XRGB1555", "ARGB1555", "XRGB8888", "ARGB8888", "NV12", "NV21", "NV16", "NV61", "YUV420", "YVU420"}
+	for i := range p.Planes {
+		pl := &p.Planes[i]
+		if i == 0 {
+			assert.Equal(t, Primary, pl.Type)
+			assert.Equal(t, Zpos{Present: true, Value: 0, Min: 0, Max: 0, Immutable: true}, pl.Zpos)
+		} else {
+			assert.Equal(t, Overlay, pl.Type, "plane %d", i)
+			assert.Equal(t, Zpos{Present: true, Value: 1, Min: 1, Max: 4}, pl.Zpos, "plane %d", i)
+		}
+		assert.Equal(t, ColorkeyRcarGen3, pl.Colorkey, "plane %d", i)
+		assert.True(t, pl.Alpha, "plane %d", i)
+		assert.Equal(t, Rotate0, pl.Rotations, "plane %d", i)
+		assert.False(t, pl.Scaling.Allowed(), "plane %d", i)
+		assert.Equal(t, []modifier.Modifier{modifier.Linear}, pl.Modifiers, "plane %d", i)
+		require.Len(t, pl.Formats, len(want), "plane %d", i)
+		for j, name := range want {
+			assert.Equal(t, mustFormat(t, name), pl.Formats[j].Format, "plane %d format %d", i, j)
+		}
+		assert.False(t, pl.Supports(mustFormat(t, "XRGB8888"), modifier.IntelXTiled), "plane %d is linear only", i)
+	}
+}
+
+func TestParseColorkeyKinds(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want Colorkey
+	}{
+		{"colorkey none\n", ColorkeyNone},
+		{"colorkey rcar\n", ColorkeyRcar},
+		{"colorkey i915\n", ColorkeyI915},
+		{"colorkey rcar-gen3\n", ColorkeyRcarGen3},
+	} {
+		p, err := Parse(strings.NewReader(minimal + tc.line))
+		require.NoError(t, err, tc.line)
+		assert.Equal(t, tc.want, p.Planes[0].Colorkey, tc.line)
+		assert.Equal(t, strings.TrimSpace(strings.TrimPrefix(tc.line, "colorkey ")), tc.want.String())
+	}
+	_, err := Parse(strings.NewReader(minimal + "colorkey rcar-gen4\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "plane 0 colorkey")
 }
 
 const minimal = `# a minimal valid profile
