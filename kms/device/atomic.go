@@ -259,6 +259,8 @@ func (s *atomicState) setPlane(i int, p *Property, v uint64) error {
 		ps.ColorRange = profile.ColorRange(v)
 	case pl.colorkey:
 		ps.Colorkey = uint32(v)
+	case pl.colorkeyAlpha:
+		ps.ColorkeyAlpha = uint8(v)
 	default:
 		return fmt.Errorf("atomic commit: plane %d: property %q is not settable: %w", pl.id, p.name, syscall.EINVAL)
 	}

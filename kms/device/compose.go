@@ -53,6 +53,7 @@ type FramePlane struct {
 	ColorEncoding profile.ColorEncoding
 	ColorRange    profile.ColorRange
 	Colorkey      uint32
+	ColorkeyAlpha uint8 // rcar-gen3 only (our extension); 0 makes keyed pixels transparent
 	I915Colorkey  I915Colorkey
 	Zpos          uint32 // normalized
 }
@@ -78,7 +79,8 @@ func (d *Device) buildFrameLocked(cr *CRTC, seq uint64, ts int64) {
 			ID: p.id, Type: p.prof.Type, FB: ps.FB, Src: ps.Src, Dst: ps.Dst,
 			Rotation: ps.Rotation, Alpha: ps.Alpha, Blend: ps.Blend,
 			ColorEncoding: ps.ColorEncoding, ColorRange: ps.ColorRange,
-			Colorkey: ps.Colorkey, I915Colorkey: ps.I915Colorkey, Zpos: ps.NormalizedZpos,
+			Colorkey: ps.Colorkey, ColorkeyAlpha: ps.ColorkeyAlpha, I915Colorkey: ps.I915Colorkey,
+			Zpos: ps.NormalizedZpos,
 		}
 		// Insertion keeps the order stable without allocating.
 		j := len(f.Planes)

@@ -378,9 +378,15 @@ func (d *Device) buildPlane(i int) error {
 		p.colorRange = d.addProp(newEnum("COLOR_RANGE", 0, rng))
 		p.props = append(p.props, attached{p.encoding, uint64(pp.Color.DefaultEncoding)}, attached{p.colorRange, uint64(pp.Color.DefaultRange)})
 	}
-	if pp.Colorkey == profile.ColorkeyRcar {
+	if pp.Colorkey == profile.ColorkeyRcar || pp.Colorkey == profile.ColorkeyRcarGen3 {
 		p.colorkey = d.addProp(newRange("colorkey", 0, 0, 0x01ffffff))
 		p.props = append(p.props, attached{p.colorkey, 0})
+	}
+	if pp.Colorkey == profile.ColorkeyRcarGen3 {
+		// Our extension from the unmerged Gen3 colorkey alpha patch; the
+		// default 0 keeps plain rcar-du behaviour (keyed pixels vanish).
+		p.colorkeyAlpha = d.addProp(newRange("colorkey_alpha", 0, 0, 255))
+		p.props = append(p.props, attached{p.colorkeyAlpha, 0})
 	}
 	d.planes = append(d.planes, p)
 	return nil

@@ -83,6 +83,18 @@
 // N+1, the flip event's sequence, as IGT expects. Writeback jobs are
 // composed at their flip and their fence signals after the frame.
 //
+// # Colorkey
+//
+// A plane whose profile says "colorkey rcar" or "colorkey rcar-gen3" has
+// rcar-du's upstream "colorkey" range property (bit 24 enable, bits 23:0
+// the RGB888 key). "rcar-gen3" planes also have "colorkey_alpha" (0..255,
+// default 0), which is our extension, not upstream: it comes from the
+// unmerged R-Car Gen3 patch "rcar-du, vsp1: rcar-gen3: Add support for
+// colorkey alpha blending", as does comparing only Y (held in the key's G
+// bits) on YUV formats. The device only stores and reports both values
+// (PlaneState, FramePlane); the composer gives them meaning. "colorkey
+// i915" planes take SetSpriteColorkey instead.
+//
 // Deviations, chosen for determinism: all CRTCs share one clock; a CRTC
 // switched off flips at the next vblank like any other (the kernel
 // completes it at once); framebuffer removal (RmFB, closing the file)

@@ -26,6 +26,7 @@ type Plane struct {
 	props []attached
 
 	zpos, rotation, alpha, blend, encoding, colorRange, colorkey *Property
+	colorkeyAlpha                                                *Property
 	inFormats                                                    *Blob
 }
 

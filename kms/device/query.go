@@ -146,6 +146,8 @@ func (d *Device) propValueLocked(o any, typ ObjectType, a attached) uint64 {
 			return uint64(ps.ColorRange)
 		case p.colorkey:
 			return uint64(ps.Colorkey)
+		case p.colorkeyAlpha:
+			return uint64(ps.ColorkeyAlpha)
 		}
 	case ObjectCRTC:
 		c := o.(*CRTC)

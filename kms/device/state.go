@@ -50,6 +50,7 @@ type PlaneState struct {
 	ColorEncoding profile.ColorEncoding
 	ColorRange    profile.ColorRange
 	Colorkey      uint32 // rcar-du "colorkey" property value
+	ColorkeyAlpha uint8  // "colorkey_alpha" (our rcar-gen3 extension): alpha of keyed pixels
 	I915Colorkey  I915Colorkey
 
 	// Derived by the check, as drm_atomic_helper_check_plane_state does:
