@@ -148,6 +148,18 @@ func TestKMSDumpKeyLines(t *testing.T) {
 	assert.Contains(t, video, "SAMSUNG_64_32_TILE (0x0400000000000001)")
 	assert.Equal(t, "SAMSUNG_64_32_TILE", "SAMSUNG_"+modifier.Name(modifier.Samsung64x32Tile))
 
+	// rcar-like: every plane has the upstream rcar-du colorkey and our
+	// colorkey_alpha extension; overlays have rcar-du's mutable zpos 1..4.
+	rcar := sections(dumpText(t, "rcar-like"), "Plane")
+	require.Len(t, rcar, 5)
+	for i, s := range rcar {
+		assert.Contains(t, s, `"colorkey": range [0, 33554431] = 0`+"\n", "plane %d", i)
+		assert.Contains(t, s, `"colorkey_alpha": range [0, UINT8_MAX] = 0`+"\n", "plane %d", i)
+		if i > 0 {
+			assert.Contains(t, s, `"zpos": range [1, 4] = 1`+"\n", "plane %d", i)
+		}
+	}
+
 	// Exact lines, prefixes included: the tree layout is part of the output.
 	vkms := dumpText(t, "vkms")
 	for _, line := range []string{

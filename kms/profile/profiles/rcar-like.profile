@@ -22,7 +22,7 @@ description R-Car Gen3 DU-like: VSP planes, mutable overlay zpos, colorkey with 
 crtc-count 1
 gamma-lut-size 256
 
-connector HDMI-A-1
+connector Virtual-1
 mode 1920x1080@60 preferred
 mode 1280x720@60
 
