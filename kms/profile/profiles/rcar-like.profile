@@ -10,11 +10,13 @@
 #
 # Colorkey: "colorkey rcar-gen3" gives every plane the rcar-du "colorkey"
 # range property (0..0x01ffffff, bit 24 enables, bits 23:0 the RGB888 key),
-# which is upstream, PLUS two parts that are OUR EXTENSION, taken from the
-# unmerged R-Car Gen3 patch "rcar-du, vsp1: rcar-gen3: Add support for
+# whose definition and meaning are upstream (rcar_du_plane.c, where only the
+# Gen2 DU overlays have it), PLUS parts that are OUR EXTENSION, taken from
+# the unmerged R-Car Gen3 patch "rcar-du, vsp1: rcar-gen3: Add support for
 # colorkey alpha blending": the "colorkey_alpha" range property (0..255,
-# default 0, the alpha a keyed pixel takes), the colorkey on the primary
-# too, and on YUV formats a comparison of only Y, held in the key's G bits.
+# default 0, the alpha a keyed pixel takes), colorkey on the Gen3 VSP planes
+# (primary included) at all, and on YUV formats a comparison of only Y,
+# held in the key's G bits.
 # Plane alpha on every plane also follows that patch's era, which attached
 # "alpha" to all planes; upstream now gives it to overlays only.
 name rcar-like
