@@ -52,6 +52,9 @@ type FramePlane struct {
 	Blend         profile.BlendMode
 	ColorEncoding profile.ColorEncoding
 	ColorRange    profile.ColorRange
+	// ColorkeyKind says which colorkey interface the plane offers, so the
+	// composer knows how to read Colorkey and I915Colorkey.
+	ColorkeyKind  profile.Colorkey
 	Colorkey      uint32
 	ColorkeyAlpha uint8 // rcar-gen3 only (our extension); 0 makes keyed pixels transparent
 	I915Colorkey  I915Colorkey
@@ -79,7 +82,7 @@ func (d *Device) buildFrameLocked(cr *CRTC, seq uint64, ts int64) {
 			ID: p.id, Type: p.prof.Type, FB: ps.FB, Src: ps.Src, Dst: ps.Dst,
 			Rotation: ps.Rotation, Alpha: ps.Alpha, Blend: ps.Blend,
 			ColorEncoding: ps.ColorEncoding, ColorRange: ps.ColorRange,
-			Colorkey: ps.Colorkey, ColorkeyAlpha: ps.ColorkeyAlpha, I915Colorkey: ps.I915Colorkey,
+			ColorkeyKind: p.prof.Colorkey, Colorkey: ps.Colorkey, ColorkeyAlpha: ps.ColorkeyAlpha, I915Colorkey: ps.I915Colorkey,
 			Zpos: ps.NormalizedZpos,
 		}
 		// Insertion keeps the order stable without allocating.

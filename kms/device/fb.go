@@ -256,6 +256,18 @@ func (d *Device) FB2(id uint32) (FBInfo, error) {
 	return in, nil
 }
 
+// Framebuffer returns framebuffer id, ENOENT if there is none. Tools that
+// build frames by hand (composer tests, PNG export) start from it.
+func (d *Device) Framebuffer(id uint32) (*Framebuffer, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o, _ := d.lookup(id, ObjectFB)
+	if o == nil {
+		return nil, fmt.Errorf("framebuffer %d: %w", id, syscall.ENOENT)
+	}
+	return o.(*Framebuffer), nil
+}
+
 // MaxBlobSize bounds a user blob. The kernel's bound is INT_MAX minus a
 // header; a fake device held in memory keeps a saner one.
 const MaxBlobSize = 64 << 20

@@ -1,0 +1,61 @@
+package compose
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headwaywl/headway/modifiers/fourcc"
+)
+
+// crcOfRows is the CRC of a frame whose rows are given pixel by pixel,
+// hashed in the documented byte order.
+func crcOfRows(w, h int, px picture) uint32 {
+	var v uint32
+	row := make([]byte, w*8)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			p := px(x, y)
+			o := row[x*8:]
+			o[0], o[1], o[2], o[3] = byte(p.A), byte(p.A>>8), byte(p.R), byte(p.R>>8)
+			o[4], o[5], o[6], o[7] = byte(p.G), byte(p.G>>8), byte(p.B), byte(p.B>>8)
+		}
+		v = crcLE(v, row)
+	}
+	return v
+}
+
+func gradient(x, y int) Pixel {
+	return rgb8(0xff, uint8(x*7+y), uint8(y*3), uint8(x^y))
+}
+
+func TestOpaquePlaneCRCIsItsRows(t *testing.T) {
+	e := newEnv(t, "vkms")
+	fb := e.fb(fourcc.XRGB8888, 67, 45, gradient)
+	got := e.crc(frame(67, 45, at(fb, 0, 0)))
+	assert.Equal(t, crcOfRows(67, 45, gradient), got)
+
+	// The background is opaque black where no plane is.
+	small := e.fb(fourcc.XRGB8888, 10, 10, gradient)
+	got = e.crc(frame(67, 45, at(small, 5, 7)))
+	want := crcOfRows(67, 45, func(x, y int) Pixel {
+		if x >= 5 && x < 15 && y >= 7 && y < 17 {
+			return gradient(x-5, y-7)
+		}
+		return black
+	})
+	assert.Equal(t, want, got)
+}
+
+func TestWorkersAgree(t *testing.T) {
+	e := newEnv(t, "vkms")
+	fb := e.fb(fourcc.ARGB8888, 200, 150, func(x, y int) Pixel { return rgb8(uint8(x), uint8(y), 0x40, uint8(x+y)) })
+	bg := e.fb(fourcc.XRGB8888, 300, 170, gradient)
+	f := frame(300, 170, at(bg, 0, 0), at(fb, 33, 9))
+	want := e.crc(f)
+	for _, n := range []int{1, 2, 3, 7} {
+		e.c = New(Options{Workers: n})
+		require.Equal(t, want, e.crc(f), "workers %d", n)
+	}
+}

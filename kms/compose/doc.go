@@ -1,0 +1,104 @@
+// Package compose is the fake KMS device's composer: it turns a
+// device.Frame (the planes a CRTC scans out) into the frame's pixels, its
+// CRC, a writeback framebuffer's contents and PNG images. It implements
+// device.Composer.
+//
+// Users compare frames by CRC, as IGT does: configurations that must look
+// the same have to give the same CRC bit for bit, and two runs must agree
+// on every CRC. So the arithmetic is defined here exactly, and every fast
+// path gives the same bits as the plain formula.
+//
+// # The arithmetic
+//
+// Pixels are converted by kms/pixfmt into VKMS's intermediate pixel,
+// pixel_argb_u16: four 16-bit channels (8-bit values times 257; RGB565,
+// 10-bit, 16-bit, half-float and YUV as that package's doc says).
+//
+// The output row starts as opaque black (A = 0xffff, R = G = B = 0), and
+// its alpha stays 0xffff. Planes blend in normalized zpos order. With
+// r(x) = DIV_ROUND_CLOSEST(x, 0xffff), pa the plane alpha, fa the pixel
+// alpha (0xffff for X formats), c a colour channel and bg the channel
+// below, each product of two 16-bit quantities is rounded once:
+//
+//	Pre-multiplied: a = r(pa·fa), s = r(pa·c), out = s + r(bg·(0xffff−a))
+//	Coverage:       a = r(pa·fa), s = r(a·c),  out = s + r(bg·(0xffff−a))
+//	None:           s = r(pa·c),               out = s + r(bg·(0xffff−pa))
+//
+// Pre-multiplied data whose colour exceeds its alpha is invalid; the sum
+// then saturates at 0xffff rather than wrapping. With pa = 0xffff,
+// r(0xffff·v) = v, which is what makes the fast paths exact: an opaque
+// pixel is a copy, a pixel with a = 0 and colour 0 leaves the background,
+// and a plane of an X format at full plane alpha is read straight into
+// the output row.
+//
+// # Geometry
+//
+// A plane's Dst (CRTC pixels) shows its Src (16.16 framebuffer
+// coordinates, both already clipped by the device's atomic check). Each
+// destination pixel samples the framebuffer pixel under its centre:
+// centre u+1/2 maps to (u+1/2)·srcW/dstW in the rotated source, and
+// drm_rect_rotate_inv's rotation and reflection take it back into the
+// framebuffer. That is nearest scaling; without scaling and with whole
+// source coordinates it is VKMS's pixel-for-pixel read in the direction
+// its direction_for_rotation picks. VKMS truncates a fractional source
+// origin instead, so the two differ only for sub-pixel SRC_X/SRC_Y.
+//
+// # Colorkey
+//
+// A plane's pixels are keyed after conversion and before blending. A
+// matched pixel takes alpha k and its colour is pre-multiplied by k
+// (c' = r(k·c)), so k = 0 is fully transparent, not additive; it is then
+// blended with the pre-multiplied equation whatever the plane's blend
+// mode. The spec leaves the mode open; pre-multiplied is the only one in
+// which (k, r(k·c)) is the keyed pixel itself: None would ignore k and
+// Coverage would apply it twice.
+//
+//   - R-Car ("colorkey" property, upstream rcar-du): bit 24 enables, bits
+//     23:0 are an RGB888 key, k = 0. The match is exact after truncating
+//     the key to the format's channel depth (RGB565 compares the top 5, 6
+//     and 5 bits of the key's bytes, as rcar_du_plane_setup_mode programs
+//     it); for channels deeper than 8 bits the top 8 bits of the 16-bit
+//     value are compared. YUV formats are never keyed, as upstream.
+//   - R-Car Gen3 extension (ours, from the unmerged patch "rcar-du, vsp1:
+//     rcar-gen3: Add support for colorkey alpha blending"): k =
+//     colorkey_alpha·257, and YUV formats compare the Y sample (its top 8
+//     bits) with the key's G byte.
+//   - i915 (the sprite colorkey ioctl): source keying on RGB compares
+//     (pixel & mask) == (min & mask) on 0x00RRGGBB built from the top 8
+//     bits of each channel, k = 0; on YUV, min <= (sample & mask) <= max
+//     per channel on 0x00VVYYUU (Cr, Y, Cb). Destination keying makes the
+//     plane show only where the composed result below matches min under
+//     mask. Mask bits mean "compare this bit"; the register polarity is
+//     an assumption the reference also flags.
+//
+// # Gamma and CRC
+//
+// The CRTC's GAMMA_LUT applies to each composed row: VKMS's linear
+// interpolation between entries, computed exactly (see lerpLUT), expanded
+// once per LUT into one table per channel.
+//
+// The CRC is the kernel's crc32_le (reflected 0xEDB88320, seed 0, no final
+// inversion), chained over every row of the frame after the gamma LUT,
+// each pixel 8 bytes: A, R, G, B as little-endian u16. In Go that is
+// ^crc32.Update(^c, crc32.IEEETable, row). A per-plane source
+// ("plane<ID>") hashes the plane's converted pixels over its destination
+// rectangle instead, after rotation and scaling and before keying and
+// blending; a plane that is not shown hashes nothing (CRC 0).
+//
+// # Speed
+//
+// Rows are split into bands of 8 that the workers take in turn; each band
+// is hashed from seed 0 and the band CRCs are combined in order with the
+// GF(2) shift x^(8·len) mod P (crcCombine), which hash/crc32 lacks. Tiled
+// framebuffers are read back to linear planes once per frame (in
+// parallel) through modifiers/sample; Intel CCS buffers must have clear
+// CCS. Scratch rows are reused, so a steady frame allocates only the
+// goroutines it starts.
+//
+// # Faults
+//
+// Workers read client memory with debug.SetPanicOnFault: a memfd
+// truncated under its mapping becomes an error wrapping EFAULT, and any
+// other panic while composing is returned as an error too, so nothing
+// reaches the device's vblank goroutine.
+package compose
