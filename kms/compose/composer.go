@@ -107,6 +107,7 @@ type frameJob struct {
 	compose       bool // the output rows are needed (auto CRC or writeback)
 	wb            *pixfmt.Writer
 	wbImg         pixfmt.Image
+	capture       []Pixel // when set, every hashed row is also copied here
 }
 
 type worker struct {
@@ -122,6 +123,25 @@ const rowsPerBand = 8
 func (c *Composer) Compose(f *device.Frame, t device.Target) (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.compose(f, t, nil)
+}
+
+// Capture composes f and returns the pixels that src hashes: the whole
+// frame after the gamma LUT for crc.Auto, or one plane's converted pixels
+// over its destination rectangle. It also returns that area's CRC. A
+// plane that is not in the frame gives an empty image and CRC 0.
+func (c *Composer) Capture(f *device.Frame, src crc.Source) (*Image, uint32, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	img := &Image{}
+	v, err := c.compose(f, device.Target{CRC: true, Source: src}, img)
+	if err != nil {
+		return nil, 0, err
+	}
+	return img, v, nil
+}
+
+func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (uint32, error) {
 	if f.Width <= 0 || f.Height <= 0 {
 		return 0, fmt.Errorf("compose crtc %d: empty mode %dx%d: %w", f.CRTCID, f.Width, f.Height, syscall.EINVAL)
 	}
@@ -129,6 +149,15 @@ func (c *Composer) Compose(f *device.Frame, t device.Target) (uint32, error) {
 		return 0, fmt.Errorf("compose crtc %d frame %d: %w", f.CRTCID, f.Seq, err)
 	}
 	defer c.release()
+	if capture != nil {
+		fj := &c.frame
+		w, h := fj.width, fj.height
+		if fj.bands == 0 {
+			w, h = 0, 0
+		}
+		*capture = Image{Width: w, Height: h, Pix: make([]Pixel, w*h)}
+		fj.capture = capture.Pix
+	}
 	if err := c.run(c.detileWorker, len(c.tasks)); err != nil {
 		return 0, fmt.Errorf("compose crtc %d frame %d: reading a tiled framebuffer: %w", f.CRTCID, f.Seq, err)
 	}
@@ -421,6 +450,9 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 			span := w.stage[d.X1:d.X2]
 			c.readStage(w, pj, y-int(d.Y1), span)
 			v = crcLE(v, w.rowBytes(span))
+			if fj.capture != nil {
+				copy(fj.capture[(y-fj.y0)*fj.width:], span)
+			}
 		}
 		c.bandCRC[band] = v
 		return nil
@@ -433,6 +465,9 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 		}
 		if fj.wantCRC {
 			v = crcLE(v, w.rowBytes(out))
+		}
+		if fj.capture != nil {
+			copy(fj.capture[y*fj.width:], out)
 		}
 		if fj.wb != nil {
 			fj.wb.WriteSpan(&fj.wbImg, 0, y, out)
@@ -581,4 +616,3 @@ func (c *Composer) prepareWriteback(fb *device.Framebuffer, f *device.Frame) err
 }
 
 var _ device.Composer = (*Composer)(nil)
-var _ = crc.Auto
