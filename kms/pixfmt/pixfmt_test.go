@@ -590,3 +590,25 @@ func TestConcurrentReaders(t *testing.T) {
 		assert.Equal(t, want, <-done)
 	}
 }
+
+// TestHotPathsMatchSafe: the uint64 fast paths equal the portable loop and
+// the generic packed reader on random data.
+func TestHotPathsMatchSafe(t *testing.T) {
+	src := rand.New(rand.NewSource(9))
+	for _, f := range []fourcc.Format{fourcc.XRGB8888, fourcc.ARGB8888} {
+		r, err := NewReader(f, 0, 0)
+		require.NoError(t, err)
+		img := randomImage(t, src, f, 67, 3)
+		d := img.Planes[0].Data[img.Planes[0].Stride:]
+		d = d[:4*67]
+		fast := make([]Pixel, 67)
+		safe := make([]Pixel, 67)
+		generic := make([]Pixel, 67)
+		r.ReadSpan(img, 0, 1, fast)
+		read8888Safe(d, safe, f == fourcc.ARGB8888)
+		r.readPacked(&img.Planes[0], 0, 1, 1, 0, generic)
+		assert.Equal(t, safe, fast, "%v", f)
+		assert.Equal(t, generic, fast, "%v", f)
+	}
+	assert.True(t, hostLE, "tests run on little-endian machines")
+}

@@ -3,6 +3,7 @@ package pixfmt
 import (
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 
 	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
@@ -127,31 +128,17 @@ func (r *Reader) ReadSpan(img *Image, x, y int, out []Pixel) {
 		return
 	}
 	switch r.kind {
-	case kindXRGB8888:
+	case kindXRGB8888, kindARGB8888:
 		p := &img.Planes[0]
 		off := y*p.Stride + 4*x
 		d := p.Data[off : off+4*len(out)]
-		for i := range out {
-			v := binary.LittleEndian.Uint32(d[4*i:])
-			out[i] = Pixel{
-				A: 0xffff,
-				R: uint16(v>>16&0xff) * 257,
-				G: uint16(v>>8&0xff) * 257,
-				B: uint16(v&0xff) * 257,
-			}
-		}
-	case kindARGB8888:
-		p := &img.Planes[0]
-		off := y*p.Stride + 4*x
-		d := p.Data[off : off+4*len(out)]
-		for i := range out {
-			v := binary.LittleEndian.Uint32(d[4*i:])
-			out[i] = Pixel{
-				A: uint16(v>>24) * 257,
-				R: uint16(v>>16&0xff) * 257,
-				G: uint16(v>>8&0xff) * 257,
-				B: uint16(v&0xff) * 257,
-			}
+		switch {
+		case !hostLE:
+			read8888Safe(d, out, r.kind == kindARGB8888)
+		case r.kind == kindXRGB8888:
+			readXRGB8888(d, out)
+		default:
+			readARGB8888(d, out)
 		}
 	default:
 		r.read(img, x, y, 1, 0, out)
@@ -294,4 +281,53 @@ func (r *Reader) YCbCrAt(img *Image, x, y int) (yy, cb, cr uint8) {
 		a, b, c = a>>2, b>>2, c>>2
 	}
 	return uint8(a), uint8(b), uint8(c)
+}
+
+// hostLE reports a little-endian machine, where Pixel's memory is one
+// little-endian uint64 A | R<<16 | G<<32 | B<<48 and the 8888 hot paths can
+// store whole pixels.
+var hostLE = func() bool {
+	p := Pixel{A: 1}
+	return *(*byte)(unsafe.Pointer(&p)) == 1
+}()
+
+// pixelWords views out as uint64 words; only valid when hostLE.
+func pixelWords(out []Pixel) []uint64 {
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&out[0])), len(out))
+}
+
+// readXRGB8888 is the compositor's hot path. Each byte b lands in its own
+// 16-bit lane and x|x<<8 multiplies every lane by 257 at once (no lane
+// exceeds 0xff, so nothing carries). len(d) == 4*len(out), len(out) > 0.
+func readXRGB8888(d []byte, out []Pixel) {
+	u := pixelWords(out)
+	d = d[:4*len(u)]
+	for i := range u {
+		s := d[4*i : 4*i+4 : 4*i+4]
+		v := uint64(s[2])<<16 | uint64(s[1])<<32 | uint64(s[0])<<48
+		u[i] = v | v<<8 | 0xffff
+	}
+}
+
+func readARGB8888(d []byte, out []Pixel) {
+	u := pixelWords(out)
+	d = d[:4*len(u)]
+	for i := range u {
+		s := d[4*i : 4*i+4 : 4*i+4]
+		v := uint64(s[3]) | uint64(s[2])<<16 | uint64(s[1])<<32 | uint64(s[0])<<48
+		u[i] = v | v<<8
+	}
+}
+
+// read8888Safe is the portable form of the two hot paths.
+func read8888Safe(d []byte, out []Pixel, alpha bool) {
+	d = d[:4*len(out)]
+	for i := range out {
+		s := d[4*i : 4*i+4 : 4*i+4]
+		a := uint16(0xffff)
+		if alpha {
+			a = uint16(s[3]) * 257
+		}
+		out[i] = Pixel{A: a, R: uint16(s[2]) * 257, G: uint16(s[1]) * 257, B: uint16(s[0]) * 257}
+	}
 }

@@ -28,6 +28,12 @@ func NewWriter(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRang
 	w := &Writer{format: f}
 	if d, ok := rgbFormats[f]; ok {
 		w.kind = kindPacked
+		switch f {
+		case fourcc.XRGB8888:
+			w.kind = kindXRGB8888
+		case fourcc.ARGB8888:
+			w.kind = kindARGB8888
+		}
 		w.cpp = d.cpp
 		w.ch = [4]chanDesc{d.r, d.g, d.b, d.a}
 		w.alpha = d.alpha
@@ -89,6 +95,23 @@ func (w *Writer) WriteSpan(img *Image, x, y int, px []Pixel) {
 		return
 	}
 	switch w.kind {
+	case kindXRGB8888, kindARGB8888:
+		p := &img.Planes[0]
+		off := y*p.Stride + 4*x
+		d := p.Data[off : off+4*len(px)]
+		alpha := w.kind == kindARGB8888
+		for i := range px {
+			s := d[4*i : 4*i+4 : 4*i+4]
+			q := &px[i]
+			// (v+128)/257 is Compress(v, 8): DIV_ROUND_CLOSEST(v*255, 65535).
+			s[0] = byte((uint32(q.B) + 128) / 257)
+			s[1] = byte((uint32(q.G) + 128) / 257)
+			s[2] = byte((uint32(q.R) + 128) / 257)
+			s[3] = 0xff
+			if alpha {
+				s[3] = byte((uint32(q.A) + 128) / 257)
+			}
+		}
 	case kindPacked:
 		p := &img.Planes[0]
 		off := y*p.Stride + x*w.cpp
