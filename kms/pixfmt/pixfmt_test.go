@@ -2,6 +2,8 @@ package pixfmt
 
 import (
 	"errors"
+	"math/big"
+	"math/bits"
 	"math/rand"
 	"testing"
 
@@ -61,15 +63,16 @@ func TestExpandCompress(t *testing.T) {
 }
 
 // TestExpandMatchesDrmFixp checks the doc's claim that VKMS's drm_fixp
-// RGB565 arithmetic equals DIV_ROUND_CLOSEST for every 5- and 6-bit value.
+// RGB565 arithmetic (a 32.32 ratio 65535/31 or 65535/63, drm_fixp_mul, then
+// drm_fixp2int_round) equals DIV_ROUND_CLOSEST for every 5- and 6-bit value.
 func TestExpandMatchesDrmFixp(t *testing.T) {
+	// drm_fixp_msbset: the index of the highest bit that differs from the
+	// sign (0 for 0); inputs here are non-negative.
 	msb := func(a int64) uint {
-		n := uint(0)
-		for a > 0 {
-			n++
-			a >>= 1
+		if a <= 0 {
+			return 0
 		}
-		return n
+		return uint(bits.Len64(uint64(a)) - 1)
 	}
 	fixpMul := func(a, b int64) int64 {
 		shift := msb(a) + msb(b)
@@ -611,4 +614,31 @@ func TestHotPathsMatchSafe(t *testing.T) {
 		assert.Equal(t, generic, fast, "%v", f)
 	}
 	assert.True(t, hostLE, "tests run on little-endian machines")
+}
+
+// TestHalfWriterNearest: the written half is the binary16 nearest to
+// v/65535, checked with exact rationals against both neighbours.
+func TestHalfWriterNearest(t *testing.T) {
+	_, enc := halfTables()
+	val := func(h uint16) *big.Rat {
+		e, m := int64(h>>10), int64(h&0x3ff)
+		if e == 0 {
+			return big.NewRat(m, 1<<24)
+		}
+		r := big.NewRat(1024+m, 1<<25)
+		return r.Mul(r, new(big.Rat).SetInt64(int64(1)<<uint(e)))
+	}
+	dist := func(h uint16, x *big.Rat) *big.Rat {
+		d := new(big.Rat).Sub(val(h), x)
+		return d.Abs(d)
+	}
+	for v := 0; v < 65536; v += 7 {
+		x := big.NewRat(int64(v), 65535)
+		h := enc[v]
+		d := dist(h, x)
+		if h > 0 {
+			require.LessOrEqual(t, d.Cmp(dist(h-1, x)), 0, "v %d h %#x", v, h)
+		}
+		require.LessOrEqual(t, d.Cmp(dist(h+1, x)), 0, "v %d h %#x", v, h)
+	}
 }
