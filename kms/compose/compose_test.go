@@ -1,11 +1,15 @@
 package compose
 
 import (
+	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/device"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
 
@@ -57,5 +61,53 @@ func TestWorkersAgree(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 7} {
 		e.c = New(Options{Workers: n})
 		require.Equal(t, want, e.crc(f), "workers %d", n)
+	}
+}
+
+// A framebuffer whose memfd is truncated under its mapping faults (SIGBUS)
+// when read; the composer returns EFAULT and goes on composing other
+// frames.
+func TestTruncatedMemfdFaultsWithEFAULT(t *testing.T) {
+	e := newEnv(t, "vkms")
+	const w, h = 64, 64
+	fd, err := unix.MemfdCreate("headway-compose-test", 0)
+	require.NoError(t, err)
+	defer unix.Close(fd)
+	size := w * h * 4
+	require.NoError(t, unix.Ftruncate(fd, int64(size)))
+	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	require.NoError(t, err)
+	defer unix.Munmap(mem)
+	handle, err := e.f.ImportBuffer(mem)
+	require.NoError(t, err)
+	id, err := e.f.AddFB2(device.FB2{Width: w, Height: h, Format: fourcc.XRGB8888, Handles: [4]uint32{handle}, Pitches: [4]uint32{w * 4}})
+	require.NoError(t, err)
+	fb, err := e.d.Framebuffer(id)
+	require.NoError(t, err)
+	f := frame(w, h, at(fb, 0, 0))
+	_, err = e.c.Compose(f, device.Target{CRC: true})
+	require.NoError(t, err, "intact memory composes")
+
+	require.NoError(t, unix.Ftruncate(fd, 0))
+	_, err = e.c.Compose(f, device.Target{CRC: true})
+	require.ErrorIs(t, err, syscall.EFAULT)
+
+	// The composer is still usable.
+	ok := e.fb(fourcc.XRGB8888, w, h, gradient)
+	assert.Equal(t, crcOfRows(w, h, gradient), e.crc(frame(w, h, at(ok, 0, 0))))
+}
+
+func TestBadFramesAreErrors(t *testing.T) {
+	e := newEnv(t, "vkms")
+	fb := e.fb(fourcc.XRGB8888, 16, 16, gradient)
+	outside := at(fb, 10, 10)
+	for name, f := range map[string]*device.Frame{
+		"empty mode":        frame(0, 0),
+		"plane outside":     frame(20, 20, outside),
+		"no framebuffer":    frame(20, 20, device.FramePlane{Dst: device.Rect{X2: 1, Y2: 1}}),
+		"inverted dst rect": frame(20, 20, device.FramePlane{FB: fb, Dst: device.Rect{X1: 5, X2: 1, Y2: 1}}),
+	} {
+		_, err := e.c.Compose(f, device.Target{CRC: true})
+		assert.ErrorIs(t, err, syscall.EINVAL, name)
 	}
 }

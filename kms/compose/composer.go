@@ -224,7 +224,7 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 				} else {
 					err = fmt.Errorf("composer panic: %v: %w", p, syscall.EFAULT)
 				}
-				c.firstErr.CompareAndSwap(nil, &err)
+				c.fail(err)
 			}
 		}(debug.SetPanicOnFault(true))
 		for {
@@ -233,7 +233,7 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 				return
 			}
 			if err := fn(w, task); err != nil {
-				c.firstErr.CompareAndSwap(nil, &err)
+				c.fail(err)
 				return
 			}
 		}
@@ -252,6 +252,11 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 		return *p
 	}
 	return nil
+}
+
+// fail records the frame's first error; only the error path allocates.
+func (c *Composer) fail(err error) {
+	c.firstErr.CompareAndSwap(nil, &err)
 }
 
 // isFault tells a memory fault (SIGBUS/SIGSEGV turned into a panic by
