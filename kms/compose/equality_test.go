@@ -2,6 +2,7 @@ package compose
 
 import (
 	"fmt"
+	"math/rand"
 	"sort"
 	"testing"
 
@@ -428,4 +429,325 @@ func greyFB(e *env, f fourcc.Format, bits, w, h int, pic picture) *device.Frameb
 	fb, err := e.d.Framebuffer(id)
 	require.NoError(e.t, err)
 	return fb
+}
+
+// clipTo clips an unrotated, unscaled plane to a w x h CRTC as the
+// device's atomic check does: Dst to the screen, Src by the same amounts.
+func clipTo(fp device.FramePlane, w, h int32) device.FramePlane {
+	if d := -fp.Dst.X1; d > 0 {
+		fp.Src.X1 += d << 16
+		fp.Dst.X1 = 0
+	}
+	if d := -fp.Dst.Y1; d > 0 {
+		fp.Src.Y1 += d << 16
+		fp.Dst.Y1 = 0
+	}
+	if d := fp.Dst.X2 - w; d > 0 {
+		fp.Src.X2 -= d << 16
+		fp.Dst.X2 = w
+	}
+	if d := fp.Dst.Y2 - h; d > 0 {
+		fp.Src.Y2 -= d << 16
+		fp.Dst.Y2 = h
+	}
+	return fp
+}
+
+// -- 4. kms_cursor_crc ---------------------------------------------------
+
+func TestEqualityCursorDrawnIntoPrimary(t *testing.T) {
+	// kms_cursor_crc: a cursor plane over the primary equals the primary
+	// with the cursor drawn into it (the reference is software-drawn).
+	// The cursor is opaque with fully transparent corners (alpha 0 and
+	// colour 0), so drawing it in software is a copy of its opaque
+	// pixels whatever the blend arithmetic.
+	const w, h, cs = 160, 96, 64
+	cursor := func(x, y int) Pixel {
+		dx, dy := 2*x-cs+1, 2*y-cs+1
+		if dx*dx+dy*dy > cs*cs { // outside the disc: a transparent corner
+			return Pixel{}
+		}
+		return rgb8(0xff, uint8(x*4), uint8(y*4), uint8(0xff-x*2))
+	}
+	cases := []struct {
+		name string
+		x, y int
+	}{
+		{"inside", 40, 20}, {"origin", 0, 0}, {"bottom-right-edge", w - cs, h - cs},
+		{"off-left-top", -20, -30}, {"off-right-bottom", w - 24, h - 10},
+		{"off-left-bottom", -40, h - 30}, {"off-right-top", w - 30, -40},
+	}
+	e := newEnv(t, "intel-like")
+	cur := e.fb(fourcc.ARGB8888, cs, cs, cursor)
+	prim := e.fb(fourcc.XRGB8888, w, h, gradient)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			drawn := e.fb(fourcc.XRGB8888, w, h, func(x, y int) Pixel {
+				cx, cy := x-tc.x, y-tc.y
+				if cx >= 0 && cx < cs && cy >= 0 && cy < cs && cursor(cx, cy).A == 0xffff {
+					return cursor(cx, cy)
+				}
+				return gradient(x, y)
+			})
+			cp := clipTo(at(cur, int32(tc.x), int32(tc.y)), w, h)
+			cp.Type = profile.Cursor
+			want := e.crc(frame(w, h, at(drawn, 0, 0)))
+			assert.Equal(t, want, e.crc(frame(w, h, at(prim, 0, 0), cp)))
+			// Guard: the cursor one pixel to the right differs.
+			moved := clipTo(at(cur, int32(tc.x+1), int32(tc.y)), w, h)
+			assert.NotEqual(t, want, e.crc(frame(w, h, at(prim, 0, 0), moved)))
+		})
+	}
+}
+
+// -- 5. colorkey -----------------------------------------------------------
+
+// keyed is an overlay picture in which the pixels keyPix picks are
+// replaced by what keying makes of them: alpha k and colour
+// pre-multiplied by k (every channel here is 0 or 0xffff, so r(k*c) is 0
+// or k, exact in 8 bits for k = n*257).
+func keyed(pic picture, keyPix func(x, y int) bool, k uint16) picture {
+	return func(x, y int) Pixel {
+		p := pic(x, y)
+		if !keyPix(x, y) {
+			return p
+		}
+		pm := func(c uint16) uint16 { return uint16(r(uint32(k) * uint32(c))) }
+		return Pixel{A: k, R: pm(p.R), G: pm(p.G), B: pm(p.B)}
+	}
+}
+
+func TestEqualityColorkey(t *testing.T) {
+	const w, h = 64, 48
+	red := func(x, y int) bool { p := checker(x, y); return p.R == 0xffff && p.G == 0 && p.B == 0 }
+	anyRed := func(x, y int) bool { return checker(x, y).R == 0xffff }
+	green := func(x, y int) bool { p := checker(x, y); return p.G == 0xffff && p.R == 0 && p.B == 0 }
+	never := func(int, int) bool { return false }
+	yIs := func(v uint16) func(x, y int) bool {
+		return func(x, y int) bool { return greyFull8(x, y).R == v*257 }
+	}
+	type kc struct {
+		name    string
+		prof    string
+		kind    profile.Colorkey
+		format  fourcc.Format
+		pic     picture
+		key     uint32
+		alpha   uint8
+		i915    device.I915Colorkey
+		keyPix  func(x, y int) bool
+		k       uint16
+		primary picture // below the keyed plane
+	}
+	src := device.I915ColorkeySource
+	cases := []kc{
+		// R-Car (upstream): bit 24 enables, exact RGB888 match, keyed
+		// pixels transparent.
+		{"rcar/XRGB8888", "rcar-like", profile.ColorkeyRcar, fourcc.XRGB8888, checker, 1<<24 | 0xff0000, 0, device.I915Colorkey{}, red, 0, gradient},
+		{"rcar/RGB565", "rcar-like", profile.ColorkeyRcar, fourcc.RGB565, checker, 1<<24 | 0xff0000, 0, device.I915Colorkey{}, red, 0, gradient},
+		// RGB565 compares the key's top 5/6/5 bits: 0xf8fc00 is yellow.
+		{"rcar/RGB565-truncated", "rcar-like", profile.ColorkeyRcar, fourcc.RGB565, checker, 1<<24 | 0xf8fc00, 0, device.I915Colorkey{},
+			func(x, y int) bool { p := checker(x, y); return p.R == 0xffff && p.G == 0xffff && p.B == 0 }, 0, gradient},
+		{"rcar/XRGB8888-truncated-key-misses", "rcar-like", profile.ColorkeyRcar, fourcc.XRGB8888, checker, 1<<24 | 0xf8fc00, 0, device.I915Colorkey{}, never, 0, gradient},
+		{"rcar/ARGB1555", "rcar-like", profile.ColorkeyRcar, fourcc.ARGB1555, checker, 1<<24 | 0x00ff00, 0, device.I915Colorkey{}, green, 0, gradient},
+		{"rcar/disabled", "rcar-like", profile.ColorkeyRcar, fourcc.XRGB8888, checker, 0xff0000, 0, device.I915Colorkey{}, never, 0, gradient},
+		// Upstream R-Car never keys YUV.
+		{"rcar/NV12-not-keyed", "rcar-like", profile.ColorkeyRcar, fourcc.NV12, greyFull8, 1<<24 | 0x004000, 0, device.I915Colorkey{}, never, 0, gradient},
+		// R-Car Gen3 extension: colorkey_alpha k.
+		{"rcar-gen3/alpha-0", "rcar-like", profile.ColorkeyRcarGen3, fourcc.XRGB8888, checker, 1<<24 | 0xff0000, 0, device.I915Colorkey{}, red, 0, gradient},
+		{"rcar-gen3/alpha-0x80", "rcar-like", profile.ColorkeyRcarGen3, fourcc.XRGB8888, checker, 1<<24 | 0xff0000, 0x80, device.I915Colorkey{}, red, 0x8080, gradient},
+		{"rcar-gen3/alpha-0x80-RGB565", "rcar-like", profile.ColorkeyRcarGen3, fourcc.RGB565, checker, 1<<24 | 0x00ff00, 0x80, device.I915Colorkey{}, green, 0x8080, gradient},
+		// Gen3 on YUV compares Y with the key's G byte. The keyed grey is
+		// 0xff so that r(k*0xffff) = k stays exact in 8 bits.
+		{"rcar-gen3/NV12-Y", "rcar-like", profile.ColorkeyRcarGen3, fourcc.NV12, greyFull8, 1<<24 | 0x004000, 0, device.I915Colorkey{}, yIs(0x40), 0, gradient},
+		{"rcar-gen3/NV12-Y-alpha-0x80", "rcar-like", profile.ColorkeyRcarGen3, fourcc.NV12, greyFull8, 1<<24 | 0x00ff00, 0x80, device.I915Colorkey{}, yIs(0xff), 0x8080, gradient},
+		// i915 source key: (pixel & mask) == (min & mask).
+		{"i915/source-exact", "intel-like", profile.ColorkeyI915, fourcc.XRGB8888, checker, 0, 0, device.I915Colorkey{Min: 0x00ff00, Max: 0x00ff00, Mask: 0xffffff, Flags: src}, green, 0, gradient},
+		{"i915/source-mask-red", "intel-like", profile.ColorkeyI915, fourcc.XRGB8888, checker, 0, 0, device.I915Colorkey{Min: 0xff0000, Max: 0xffffff, Mask: 0xff0000, Flags: src}, anyRed, 0, gradient},
+		{"i915/none", "intel-like", profile.ColorkeyI915, fourcc.XRGB8888, checker, 0, 0, device.I915Colorkey{Min: 0x00ff00, Mask: 0xffffff, Flags: device.I915ColorkeyNone}, never, 0, gradient},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.prof)
+			rng := profile.RangeFull
+			prim := e.fb(fourcc.XRGB8888, w, h, tc.primary)
+			fb := e.fb(tc.format, w, h, tc.pic, fbOpts{rng: rng})
+			kp := at(fb, 0, 0)
+			kp.ColorkeyKind, kp.Colorkey, kp.ColorkeyAlpha, kp.I915Colorkey = tc.kind, tc.key, tc.alpha, tc.i915
+			ref := at(e.fb(fourcc.ARGB8888, w, h, keyed(tc.pic, tc.keyPix, tc.k)), 0, 0)
+			want := e.crc(frame(w, h, at(prim, 0, 0), ref))
+			assert.Equal(t, want, e.crc(frame(w, h, at(prim, 0, 0), kp)))
+			// Guard: the unkeyed plane differs whenever a pixel is keyed.
+			unkeyed := at(fb, 0, 0)
+			plain := e.crc(frame(w, h, at(prim, 0, 0), unkeyed))
+			anyKeyed := false
+			for y := 0; y < h && !anyKeyed; y++ {
+				for x := 0; x < w && !anyKeyed; x++ {
+					anyKeyed = tc.keyPix(x, y)
+				}
+			}
+			if anyKeyed {
+				assert.NotEqual(t, want, plain)
+			} else {
+				assert.Equal(t, want, plain)
+			}
+		})
+	}
+}
+
+func TestEqualityI915DestinationKey(t *testing.T) {
+	// i915 destination keying: the sprite shows only where the result
+	// below matches the key; that equals a sprite whose other pixels
+	// are transparent.
+	const w, h = 64, 48
+	e := newEnv(t, "intel-like")
+	blue := func(x, y int) bool { p := checker(x, y); return p.B == 0xffff && p.R == 0 && p.G == 0 }
+	prim := e.fb(fourcc.XRGB8888, w, h, checker)
+	sprite := e.fb(fourcc.XRGB8888, w, h, gradient)
+	sp := at(sprite, 0, 0)
+	sp.ColorkeyKind = profile.ColorkeyI915
+	sp.I915Colorkey = device.I915Colorkey{Min: 0x0000ff, Max: 0x0000ff, Mask: 0xffffff, Flags: device.I915ColorkeyDestination}
+	ref := e.fb(fourcc.ARGB8888, w, h, func(x, y int) Pixel {
+		if blue(x, y) {
+			return gradient(x, y)
+		}
+		return Pixel{}
+	})
+	want := e.crc(frame(w, h, at(prim, 0, 0), at(ref, 0, 0)))
+	assert.Equal(t, want, e.crc(frame(w, h, at(prim, 0, 0), sp)))
+	assert.NotEqual(t, want, e.crc(frame(w, h, at(prim, 0, 0), at(sprite, 0, 0))))
+	// Only the blue channel compared: blue, cyan, magenta and white match.
+	sp.I915Colorkey.Mask = 0x0000ff
+	ref2 := e.fb(fourcc.ARGB8888, w, h, func(x, y int) Pixel {
+		if checker(x, y).B == 0xffff {
+			return gradient(x, y)
+		}
+		return Pixel{}
+	})
+	assert.Equal(t, e.crc(frame(w, h, at(prim, 0, 0), at(ref2, 0, 0))), e.crc(frame(w, h, at(prim, 0, 0), sp)))
+}
+
+// -- 6. rotation and reflection (kms_rotation_crc) -------------------------
+
+func TestEqualityRotation(t *testing.T) {
+	const w, h = 64, 32
+	pic := gradient
+	rot180 := func(x, y int) Pixel { return pic(w-1-x, h-1-y) }
+	mirrorX := func(x, y int) Pixel { return pic(w-1-x, y) }
+	mirrorY := func(x, y int) Pixel { return pic(x, h-1-y) }
+	e := newEnv(t, "intel-like")
+	for _, m := range []modifier.Modifier{modifier.Linear, modifier.IntelYTiled, modifier.IntelYfTiled} {
+		t.Run(m.String(), func(t *testing.T) {
+			o := fbOpts{mod: m, rng: profile.RangeFull}
+			plain := e.fb(fourcc.XRGB8888, w, h, pic, o)
+			turned := e.fb(fourcc.XRGB8888, w, h, rot180, o)
+			mx := e.fb(fourcc.XRGB8888, w, h, mirrorX, o)
+			my := e.fb(fourcc.XRGB8888, w, h, mirrorY, o)
+			rotated := func(fb *device.Framebuffer, r profile.Rotation) uint32 {
+				fp := at(fb, 0, 0)
+				fp.Rotation = r
+				if r&(profile.Rotate90|profile.Rotate270) != 0 {
+					fp.Dst = device.Rect{X2: h, Y2: w}
+					return e.crc(frame(h, w, fp))
+				}
+				return e.crc(frame(w, h, fp))
+			}
+			want := rotated(plain, profile.Rotate0)
+			assert.Equal(t, want, rotated(turned, profile.Rotate180), "180 of a 180-stored image")
+			assert.Equal(t, want, rotated(mx, profile.Rotate0|profile.ReflectX), "reflect-x of a mirrored image")
+			assert.Equal(t, want, rotated(my, profile.Rotate0|profile.ReflectY), "reflect-y of a mirrored image")
+			assert.Equal(t, want, rotated(turned, profile.Rotate0|profile.ReflectX|profile.ReflectY), "both reflections are 180")
+			assert.NotEqual(t, want, rotated(turned, profile.Rotate0), "guard")
+			// 90 and 270 differ by 180.
+			r90 := rotated(plain, profile.Rotate90)
+			assert.Equal(t, r90, rotated(turned, profile.Rotate270))
+			assert.Equal(t, rotated(plain, profile.Rotate270), rotated(turned, profile.Rotate90))
+			assert.NotEqual(t, r90, rotated(plain, profile.Rotate270), "guard: 90 is not 270")
+			// 90 with reflect-x of the x-mirrored image is plain 90.
+			assert.Equal(t, r90, rotated(mx, profile.Rotate90|profile.ReflectX))
+		})
+	}
+}
+
+// -- 7. CCS (kms_ccs) -------------------------------------------------------
+
+func TestEqualityCCS(t *testing.T) {
+	// kms_ccs: a CCS buffer whose auxiliary surface is clear composes as
+	// its base tiling, and as LINEAR.
+	const w, h = 256, 64
+	e := newEnv(t, "intel-like")
+	ref := e.crc(frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0)))
+	cases := []struct {
+		ccs, base modifier.Modifier
+	}{
+		{modifier.IntelYTiledCCS, modifier.IntelYTiled},
+		{modifier.IntelYfTiledCCS, modifier.IntelYfTiled},
+		{modifier.IntelYTiledGen12RCCCS, modifier.IntelYTiled},
+	}
+	for _, tc := range cases {
+		t.Run(tc.ccs.String(), func(t *testing.T) {
+			for _, f := range []fourcc.Format{fourcc.XRGB8888, fourcc.ARGB8888} {
+				ccs := e.crc(frame(w, h, at(e.fb(f, w, h, gradient, fbOpts{mod: tc.ccs}), 0, 0)))
+				base := e.crc(frame(w, h, at(e.fb(f, w, h, gradient, fbOpts{mod: tc.base}), 0, 0)))
+				assert.Equal(t, base, ccs, "%v", f)
+				assert.Equal(t, ref, ccs, "%v", f)
+			}
+			other := e.crc(frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, checker, fbOpts{mod: tc.ccs}), 0, 0)))
+			assert.NotEqual(t, ref, other, "guard")
+		})
+	}
+}
+
+// -- 8. inequalities ----------------------------------------------------
+
+func TestInequalityDistinctPictures(t *testing.T) {
+	const w, h = 48, 32
+	e := newEnv(t, "vkms")
+	base := e.crc(frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0)))
+	t.Run("one-pixel-change", func(t *testing.T) {
+		for _, pt := range [][2]int{{0, 0}, {w - 1, 0}, {0, h - 1}, {w - 1, h - 1}, {17, 9}, {w / 2, h / 2}} {
+			for _, ch := range []int{0, 1, 2} {
+				fb := e.fb(fourcc.XRGB8888, w, h, func(x, y int) Pixel {
+					p := gradient(x, y)
+					if x == pt[0] && y == pt[1] {
+						c := [3]*uint16{&p.R, &p.G, &p.B}[ch]
+						*c ^= 257 // one 8-bit LSB
+					}
+					return p
+				})
+				assert.NotEqual(t, base, e.crc(frame(w, h, at(fb, 0, 0))), "pixel %v channel %d", pt, ch)
+			}
+		}
+	})
+	t.Run("swap-two-pixels", func(t *testing.T) {
+		for _, sw := range [][4]int{{0, 0, 1, 0}, {0, 0, 0, 1}, {5, 3, 40, 30}, {w - 2, h - 1, w - 1, h - 1}} {
+			a, b := [2]int{sw[0], sw[1]}, [2]int{sw[2], sw[3]}
+			require.NotEqual(t, gradient(a[0], a[1]), gradient(b[0], b[1]))
+			fb := e.fb(fourcc.XRGB8888, w, h, func(x, y int) Pixel {
+				switch [2]int{x, y} {
+				case a:
+					return gradient(b[0], b[1])
+				case b:
+					return gradient(a[0], a[1])
+				}
+				return gradient(x, y)
+			})
+			assert.NotEqual(t, base, e.crc(frame(w, h, at(fb, 0, 0))), "swap %v", sw)
+		}
+	})
+	t.Run("random-pictures-pairwise-distinct", func(t *testing.T) {
+		rng := rand.New(rand.NewSource(7))
+		seen := map[uint32]int{}
+		for i := 0; i < 64; i++ {
+			px := make([]Pixel, w*h)
+			for j := range px {
+				px[j] = rgb8(0xff, uint8(rng.Intn(256)), uint8(rng.Intn(256)), uint8(rng.Intn(256)))
+			}
+			v := e.crc(frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, func(x, y int) Pixel { return px[y*w+x] }), 0, 0)))
+			prev, dup := seen[v]
+			assert.False(t, dup, "pictures %d and %d share CRC %#08x", prev, i, v)
+			seen[v] = i
+		}
+		assert.Len(t, seen, 64)
+	})
 }
