@@ -16,105 +16,134 @@ type Pixel = pixfmt.Pixel
 // constant division into a multiply.
 func r(x uint32) uint32 { return (x + 0x7fff) / 0xffff }
 
-// sat clamps a blended channel: pre-multiplied data whose colour exceeds
-// its alpha would otherwise wrap.
-func sat(x uint32) uint16 {
-	if x > 0xffff {
-		return 0xffff
-	}
-	return uint16(x)
-}
-
 // blendSpan blends src over dst with plane alpha pa and blend mode mode.
 // dst alpha is never written: the output is opaque by definition.
 func blendSpan(dst, src []Pixel, pa uint32, mode profile.BlendMode) {
 	dst = dst[:len(src)]
+	d, s := words(dst), words(src)
 	switch mode {
 	case profile.BlendNone:
-		blendNone(dst, src, pa)
+		blendNone(d, s, pa)
 	case profile.BlendCoverage:
-		blendCoverage(dst, src, pa)
+		blendCoverage(d, s, pa)
 	default:
-		blendPremulti(dst, src, pa)
+		blendPremulti(d, s, pa)
 	}
 }
 
+// The blend loops work on whole pixels as 64-bit words: A in bits 0-15,
+// R 16-31, G 32-47, B 48-63 (a Pixel's memory on little-endian machines).
+// A word splits into two 32-bit-lane words, even = A|G and odd = R|B, so
+// one multiply serves two channels: a lane holds a product of two 16-bit
+// values plus the rounding term, which stays below 2^32 and never carries
+// into the next lane. The A lane is computed along and then overwritten:
+// the output is opaque.
+const (
+	lanes     = 0x0000ffff_0000ffff
+	laneRound = 0x00007fff_00007fff
+	laneOne   = 0x00000001_00000001
+	opaque    = 0xffff
+)
+
+// divLanes is r() on both lanes of q, which already holds x + 0x7fff:
+// floor(q/0xffff) = (q + (q>>16) + 1) >> 16 exactly for q < 2^32-1
+// (checked for every such q), and here q <= 0xfffe8000.
+func divLanes(q uint64) uint64 {
+	return (q + (q>>16)&lanes + laneOne) >> 16 & lanes
+}
+
+// mulLanes is r(v·k) on both lanes.
+func mulLanes(v, k uint64) uint64 { return divLanes(v*k + laneRound) }
+
+func even(w uint64) uint64 { return w & lanes }
+func odd(w uint64) uint64  { return w >> 16 & lanes }
+
+// satLanes clamps each lane to 0xffff: only invalid pre-multiplied data
+// (colour above alpha) gets there.
+func satLanes(x uint64) uint64 {
+	ov := x >> 16 & laneOne
+	return (x | ov*0xffff) & lanes
+}
+
+// join builds an opaque pixel word from its even and odd lanes.
+func join(ev, od uint64) uint64 { return ev | od<<16 | opaque }
+
 // blendPremulti: a = r(pa·fa), s = r(pa·c), out = s + r(bg·(0xffff−a)).
-func blendPremulti(dst, src []Pixel, pa uint32) {
+func blendPremulti(dst, src []uint64, pa uint32) {
+	dst = dst[:len(src)]
 	if pa == 0xffff {
 		// a = fa and s = c exactly, so an opaque pixel is a copy and a
 		// pixel that is zero throughout leaves the background alone.
-		for i := range src {
-			s := &src[i]
-			switch {
-			case s.A == 0xffff:
-				d := &dst[i]
-				d.R, d.G, d.B = s.R, s.G, s.B
-			case s.A == 0 && s.R|s.G|s.B == 0:
-			default:
-				d := &dst[i]
-				ia := 0xffff - uint32(s.A)
-				d.R = sat(uint32(s.R) + r(uint32(d.R)*ia))
-				d.G = sat(uint32(s.G) + r(uint32(d.G)*ia))
-				d.B = sat(uint32(s.B) + r(uint32(d.B)*ia))
+		for i, s := range src {
+			a := s & 0xffff
+			if a == 0xffff {
+				dst[i] = s
+				continue
 			}
+			if s == 0 {
+				continue
+			}
+			d := dst[i]
+			ia := 0xffff - a
+			ev := satLanes(mulLanes(even(d), ia) + even(s))
+			od := satLanes(mulLanes(odd(d), ia) + odd(s))
+			dst[i] = join(ev, od)
 		}
 		return
 	}
-	for i := range src {
-		s := &src[i]
-		if s.A == 0 && s.R|s.G|s.B == 0 {
+	p := uint64(pa)
+	for i, s := range src {
+		if s == 0 {
 			continue
 		}
-		d := &dst[i]
-		ia := 0xffff - r(pa*uint32(s.A))
-		d.R = sat(r(pa*uint32(s.R)) + r(uint32(d.R)*ia))
-		d.G = sat(r(pa*uint32(s.G)) + r(uint32(d.G)*ia))
-		d.B = sat(r(pa*uint32(s.B)) + r(uint32(d.B)*ia))
+		d := dst[i]
+		ia := 0xffff - uint64(r(pa*uint32(s&0xffff)))
+		ev := satLanes(mulLanes(even(d), ia) + mulLanes(even(s), p))
+		od := satLanes(mulLanes(odd(d), ia) + mulLanes(odd(s), p))
+		dst[i] = join(ev, od)
 	}
 }
 
 // blendCoverage: a = r(pa·fa), s = r(a·c), out = s + r(bg·(0xffff−a)).
-func blendCoverage(dst, src []Pixel, pa uint32) {
-	for i := range src {
-		s := &src[i]
-		a := uint32(s.A)
+func blendCoverage(dst, src []uint64, pa uint32) {
+	dst = dst[:len(src)]
+	for i, s := range src {
+		a := uint32(s & 0xffff)
 		if pa != 0xffff {
 			a = r(pa * a)
 		}
 		switch a {
 		case 0: // s = 0 whatever the colour: the background stays
 		case 0xffff:
-			d := &dst[i]
-			d.R, d.G, d.B = s.R, s.G, s.B
+			dst[i] = s | opaque
 		default:
-			d := &dst[i]
-			ia := 0xffff - a
-			d.R = uint16(r(a*uint32(s.R)) + r(uint32(d.R)*ia))
-			d.G = uint16(r(a*uint32(s.G)) + r(uint32(d.G)*ia))
-			d.B = uint16(r(a*uint32(s.B)) + r(uint32(d.B)*ia))
+			d := dst[i]
+			a64, ia := uint64(a), uint64(0xffff-a)
+			ev := mulLanes(even(d), ia) + mulLanes(even(s), a64)
+			od := mulLanes(odd(d), ia) + mulLanes(odd(s), a64)
+			dst[i] = join(ev&lanes, od)
 		}
 	}
 }
 
 // blendNone ignores the pixel alpha: s = r(pa·c), out = s + r(bg·(0xffff−pa)).
-func blendNone(dst, src []Pixel, pa uint32) {
+func blendNone(dst, src []uint64, pa uint32) {
+	dst = dst[:len(src)]
 	if pa == 0xffff {
-		for i := range src {
-			d, s := &dst[i], &src[i]
-			d.R, d.G, d.B = s.R, s.G, s.B
+		for i, s := range src {
+			dst[i] = s | opaque
 		}
 		return
 	}
 	if pa == 0 {
 		return
 	}
-	ia := 0xffff - pa
-	for i := range src {
-		d, s := &dst[i], &src[i]
-		d.R = uint16(r(pa*uint32(s.R)) + r(uint32(d.R)*ia))
-		d.G = uint16(r(pa*uint32(s.G)) + r(uint32(d.G)*ia))
-		d.B = uint16(r(pa*uint32(s.B)) + r(uint32(d.B)*ia))
+	p, ia := uint64(pa), uint64(0xffff-pa)
+	for i, s := range src {
+		d := dst[i]
+		ev := mulLanes(even(d), ia) + mulLanes(even(s), p)
+		od := mulLanes(odd(d), ia) + mulLanes(odd(s), p)
+		dst[i] = join(ev&lanes, od)
 	}
 }
 

@@ -1,0 +1,78 @@
+package compose
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/headwaywl/headway/kms/profile"
+)
+
+// blendRef is the three equations of the package doc written out per
+// channel, the way a reader checks them by hand.
+func blendRef(d, s Pixel, pa uint32, mode profile.BlendMode) Pixel {
+	rr := func(x uint64) uint64 { return (x + 0x7fff) / 0xffff }
+	ch := func(bg, c uint16) uint16 {
+		var a, sv, ia uint64
+		switch mode {
+		case profile.BlendNone:
+			sv, ia = rr(uint64(pa)*uint64(c)), 0xffff-uint64(pa)
+		case profile.BlendCoverage:
+			a = rr(uint64(pa) * uint64(s.A))
+			sv, ia = rr(a*uint64(c)), 0xffff-a
+		default:
+			a = rr(uint64(pa) * uint64(s.A))
+			sv, ia = rr(uint64(pa)*uint64(c)), 0xffff-a
+		}
+		return uint16(min(sv+rr(uint64(bg)*ia), 0xffff))
+	}
+	return Pixel{A: 0xffff, R: ch(d.R, s.R), G: ch(d.G, s.G), B: ch(d.B, s.B)}
+}
+
+func TestBlendMatchesEquations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	pick := func() uint16 {
+		switch rng.IntN(6) {
+		case 0:
+			return 0
+		case 1:
+			return 0xffff
+		case 2:
+			return uint16(rng.IntN(256)) * 257
+		case 3:
+			return uint16(1 + rng.IntN(2))
+		}
+		return uint16(rng.Uint32())
+	}
+	for _, mode := range []profile.BlendMode{profile.BlendPremulti, profile.BlendCoverage, profile.BlendNone} {
+		for iter := 0; iter < 200; iter++ {
+			pa := uint32(pick())
+			src := make([]Pixel, 64)
+			dst := make([]Pixel, 64)
+			for i := range src {
+				src[i] = Pixel{A: pick(), R: pick(), G: pick(), B: pick()} // invalid pre-multiplied data included
+				dst[i] = Pixel{A: 0xffff, R: pick(), G: pick(), B: pick()}
+			}
+			want := make([]Pixel, len(dst))
+			for i := range dst {
+				want[i] = blendRef(dst[i], src[i], pa, mode)
+			}
+			blendSpan(dst, src, pa, mode)
+			for i := range dst {
+				require.Equal(t, want[i], dst[i], "mode %v pa %#x src %+v", mode, pa, src[i])
+			}
+		}
+	}
+}
+
+func TestDivLanesExactAtEdges(t *testing.T) {
+	for _, x := range []uint64{0, 1, 0x7ffe, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x10000, 0xfffe0001, 0xfffe0001 - 0x7fff} {
+		for _, y := range []uint64{0, 0xfffe0001, 0x12345678} {
+			q := (x+0x7fff)&0xffffffff | (y+0x7fff)<<32
+			got := divLanes(q)
+			require.Equal(t, (x+0x7fff)/0xffff, got&0xffff, "x=%#x", x)
+			require.Equal(t, (y+0x7fff)/0xffff, got>>32, "y=%#x", y)
+		}
+	}
+}
