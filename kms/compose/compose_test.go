@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/crc"
 	"github.com/headwaywl/headway/kms/device"
+	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
 
@@ -109,5 +111,40 @@ func TestBadFramesAreErrors(t *testing.T) {
 	} {
 		_, err := e.c.Compose(f, device.Target{CRC: true})
 		assert.ErrorIs(t, err, syscall.EINVAL, name)
+	}
+}
+
+// A plane CRC source and a writeback job in one frame: the plane's CRC
+// and the whole composed frame in the writeback buffer.
+func TestPlaneSourceWithWriteback(t *testing.T) {
+	e := newEnv(t, "vkms")
+	const w, h = 40, 30
+	bg := e.fb(fourcc.XRGB8888, w, h, gradient)
+	ov := e.fb(fourcc.ARGB8888, 16, 12, func(x, y int) Pixel { return rgb8(0x80, 0x40, uint8(x), uint8(y)) })
+	wb := e.fb(fourcc.XRGB8888, w, h, solid(black))
+	f := frame(w, h, at(bg, 0, 0), at(ov, 3, 4))
+	planeSrc := crc.Source{Plane: f.Planes[1].ID}
+
+	_, wantPlane, err := e.c.Capture(f, planeSrc)
+	require.NoError(t, err)
+	frameImg, _, err := e.c.Capture(f, crc.Auto)
+	require.NoError(t, err)
+
+	got, err := e.c.Compose(f, device.Target{CRC: true, Source: planeSrc, Writeback: wb})
+	require.NoError(t, err)
+	assert.Equal(t, wantPlane, got)
+
+	rd, err := pixfmt.NewReader(fourcc.XRGB8888, 0, 0)
+	require.NoError(t, err)
+	var img pixfmt.Image
+	require.NoError(t, e.c.image(&img, wb))
+	row := make([]Pixel, w)
+	for y := 0; y < h; y++ {
+		rd.ReadSpan(&img, 0, y, row)
+		for x := range row {
+			p := frameImg.At(x, y)
+			want := rgb8(0xff, uint8(pixfmt.Compress(p.R, 8)), uint8(pixfmt.Compress(p.G, 8)), uint8(pixfmt.Compress(p.B, 8)))
+			require.Equal(t, want, row[x], "pixel %d,%d", x, y)
+		}
 	}
 }

@@ -145,6 +145,14 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 	if f.Width <= 0 || f.Height <= 0 {
 		return 0, fmt.Errorf("compose crtc %d: empty mode %dx%d: %w", f.CRTCID, f.Width, f.Height, syscall.EINVAL)
 	}
+	if t.Writeback != nil && t.CRC && !t.Source.IsAuto() {
+		// A plane source hashes other rows than writeback writes: two
+		// passes over the same frame.
+		if _, err := c.compose(f, device.Target{Writeback: t.Writeback}, nil); err != nil {
+			return 0, err
+		}
+		t.Writeback = nil
+	}
 	if err := c.prepare(f, t); err != nil {
 		return 0, fmt.Errorf("compose crtc %d frame %d: %w", f.CRTCID, f.Seq, err)
 	}
@@ -299,9 +307,6 @@ func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 		} else {
 			d := f.Planes[fj.crcPlane].Dst
 			rows, y0, width = int(d.Height()), int(d.Y1), int(d.Width())
-		}
-		if t.Writeback != nil && rows != 0 {
-			return fmt.Errorf("a plane CRC source and writeback in one frame: %w", syscall.EINVAL)
 		}
 	}
 	if !fj.compose && fj.crcPlane < 0 {

@@ -155,6 +155,8 @@ func (f *File) AddFB2(r FB2) (uint32, error) {
 		if r.Flags&FBModifiers != 0 && r.Modifiers[i] != r.Modifiers[0] {
 			return 0, fmt.Errorf("addfb2: plane %d modifier differs from plane 0: %w", i, syscall.EINVAL)
 		}
+		// framebuffer_check tests each plane's own size, so NV12's chroma
+		// plane needs whole tiles too: 256x64 is the smallest NV12MT fb.
 		if r.Modifiers[i] == modifier.Samsung64x32Tile &&
 			(r.Format != fourcc.NV12 || w%128 != 0 || h%32 != 0 || r.Pitches[i]%128 != 0) {
 			return 0, fmt.Errorf("addfb2: Samsung 64x32 tiles need NV12 and sizes and pitch in whole tiles: %w", syscall.EINVAL)
