@@ -148,6 +148,11 @@ func (g *gen) plane(pp *profile.Plane, w, h int) device.FramePlane {
 		Blend:         pick(r, profile.BlendPremulti, profile.BlendCoverage, profile.BlendNone),
 		ColorEncoding: enc, ColorRange: rng, ColorkeyKind: pp.Colorkey,
 	}
+	if pp.Colorkey == profile.ColorkeyRcarGen3 && r.IntN(3) == 0 {
+		// No profile offers upstream R-Car keying alone; its rules (k = 0,
+		// YUV never keyed) are covered by changing the kind.
+		fp.ColorkeyKind = profile.ColorkeyRcar
+	}
 	if r.IntN(3) != 0 {
 		g.key(&fp)
 	}
@@ -296,6 +301,23 @@ func TestComposeAgreesWithOracle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzComposeAgainstOracle draws a random stack from a seed and a profile
+// choice, so the fuzzer explores stacks through the generator above.
+func FuzzComposeAgainstOracle(f *testing.F) {
+	f.Add(uint64(1), uint8(0), uint8(1))
+	f.Add(uint64(439), uint8(1), uint8(2))
+	f.Add(uint64(77), uint8(2), uint8(3))
+	f.Add(uint64(5), uint8(3), uint8(4))
+	profiles := []string{"vkms", "intel-like", "nvidia-like", "rcar-like"}
+	f.Fuzz(func(t *testing.T, seed uint64, prof, workers uint8) {
+		e := newEnv(t, profiles[int(prof)%len(profiles)])
+		g := &gen{e: e, rng: rand.New(rand.NewPCG(seed, uint64(prof)))}
+		fr := g.stack()
+		c := New(Options{Workers: 1 + int(workers%4)})
+		checkAgainstOracle(t, c, fr, fr.Planes[0].ID, fmt.Sprintf("seed %d", seed))
+	})
 }
 
 // TestOracleRules pins the oracle itself on hand-computed pixels, so an
