@@ -62,7 +62,7 @@ func odd(w uint64) uint64  { return w >> 16 & lanes }
 // (colour above alpha) gets there.
 func satLanes(x uint64) uint64 {
 	ov := x >> 16 & laneOne
-	return (x | ov*0xffff) & lanes
+	return (x | (ov<<16 - ov)) & lanes
 }
 
 // join builds an opaque pixel word from its even and odd lanes.
@@ -85,9 +85,7 @@ func blendPremulti(dst, src []uint64, pa uint32) {
 			}
 			d := dst[i]
 			ia := 0xffff - a
-			ev := satLanes(mulLanes(even(d), ia) + even(s))
-			od := satLanes(mulLanes(odd(d), ia) + odd(s))
-			dst[i] = join(ev, od)
+			dst[i] = joinSat(mulLanes(even(d), ia)+even(s), mulLanes(odd(d), ia)+odd(s))
 		}
 		return
 	}
@@ -98,10 +96,55 @@ func blendPremulti(dst, src []uint64, pa uint32) {
 		}
 		d := dst[i]
 		ia := 0xffff - uint64(r(pa*uint32(s&0xffff)))
-		ev := satLanes(mulLanes(even(d), ia) + mulLanes(even(s), p))
-		od := satLanes(mulLanes(odd(d), ia) + mulLanes(odd(s), p))
-		dst[i] = join(ev, od)
+		dst[i] = joinSat(mulLanes(even(d), ia)+mulLanes(even(s), p), mulLanes(odd(d), ia)+mulLanes(odd(s), p))
 	}
+}
+
+// blendPremulti8888 is blendPremulti reading ARGB8888 bytes (B, G, R, A
+// in memory) directly, so the overlay's converted row never goes through
+// memory: each byte is expanded by 257 as kms/pixfmt does.
+func blendPremulti8888(dst []uint64, src []byte, pa uint32) {
+	src = src[:4*len(dst)]
+	if pa != 0xffff {
+		p := uint64(pa)
+		for i := range dst {
+			b := src[4*i : 4*i+4 : 4*i+4]
+			s := uint64(b[3]) | uint64(b[2])<<16 | uint64(b[1])<<32 | uint64(b[0])<<48
+			s |= s << 8
+			if s == 0 {
+				continue
+			}
+			d := dst[i]
+			ia := 0xffff - uint64(r(pa*uint32(s&0xffff)))
+			dst[i] = joinSat(mulLanes(even(d), ia)+mulLanes(even(s), p), mulLanes(odd(d), ia)+mulLanes(odd(s), p))
+		}
+		return
+	}
+	for i := range dst {
+		b := src[4*i : 4*i+4 : 4*i+4]
+		s := uint64(b[3]) | uint64(b[2])<<16 | uint64(b[1])<<32 | uint64(b[0])<<48
+		s |= s << 8
+		a := s & 0xffff
+		if a == 0xffff {
+			dst[i] = s
+			continue
+		}
+		if s == 0 {
+			continue
+		}
+		d := dst[i]
+		ia := 0xffff - a
+		dst[i] = joinSat(mulLanes(even(d), ia)+even(s), mulLanes(odd(d), ia)+odd(s))
+	}
+}
+
+// joinSat is join with each lane clamped to 0xffff. Valid pre-multiplied
+// data never needs the clamp, so it costs one test in the common case.
+func joinSat(ev, od uint64) uint64 {
+	if (ev|od)&(laneOne<<16) != 0 {
+		ev, od = satLanes(ev), satLanes(od)
+	}
+	return join(ev, od)
 }
 
 // blendCoverage: a = r(pa·fa), s = r(a·c), out = s + r(bg·(0xffff−a)).

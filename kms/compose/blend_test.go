@@ -76,3 +76,36 @@ func TestDivLanesExactAtEdges(t *testing.T) {
 		}
 	}
 }
+
+// The fused ARGB8888 path equals converting the bytes and blending.
+func TestBlendPremulti8888MatchesSlowPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for iter := 0; iter < 300; iter++ {
+		n := 1 + rng.IntN(40)
+		raw := make([]byte, 4*n)
+		for i := range raw {
+			switch rng.IntN(4) {
+			case 0:
+				raw[i] = 0
+			case 1:
+				raw[i] = 0xff
+			default:
+				raw[i] = byte(rng.Uint32())
+			}
+		}
+		pa := []uint32{0xffff, 0, 0x7fff, rng.Uint32() & 0xffff}[rng.IntN(4)]
+		dst := make([]Pixel, n)
+		for i := range dst {
+			dst[i] = Pixel{A: 0xffff, R: uint16(rng.Uint32()), G: uint16(rng.Uint32()), B: uint16(rng.Uint32())}
+		}
+		want := append([]Pixel(nil), dst...)
+		src := make([]Pixel, n)
+		for i := range src {
+			b := raw[4*i:]
+			src[i] = rgb8(b[3], b[2], b[1], b[0])
+		}
+		blendSpan(want, src, pa, profile.BlendPremulti)
+		blendPremulti8888(words(dst), raw, pa)
+		require.Equal(t, want, dst, "pa %#x", pa)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/headwaywl/headway/kms/crc"
 	"github.com/headwaywl/headway/kms/device"
 	"github.com/headwaywl/headway/kms/pixfmt"
+	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
 
@@ -147,4 +148,18 @@ func TestPlaneSourceWithWriteback(t *testing.T) {
 			require.Equal(t, want, row[x], "pixel %d,%d", x, y)
 		}
 	}
+}
+
+// The oracle's reproducer: a mirrored axis with a fractional origin and
+// scaling whose exact sample point lies just below a pixel edge.
+func TestMirroredFractionalSampleStaysBelowEdge(t *testing.T) {
+	e := newEnv(t, "intel-like")
+	fb := e.fb(fourcc.XRGB8888, 10, 10, func(x, y int) Pixel { return rgb8(0xff, uint8(x*20), 0, 0) })
+	p := at(fb, 0, 0)
+	p.Src = device.Rect{X1: 32767, X2: 98304, Y1: 0, Y2: 1 << 16}
+	p.Dst = device.Rect{X2: 1, Y2: 1}
+	p.Rotation = profile.Rotate0 | profile.ReflectX
+	img, _, err := e.c.Capture(frame(1, 1, p), crc.Auto)
+	require.NoError(t, err)
+	assert.Equal(t, uint16(0), img.At(0, 0).R, "pixel 0 is sampled: x = 65535.5/65536")
 }

@@ -78,6 +78,7 @@ type planeJob struct {
 	blend  profile.BlendMode
 	key    keySpec
 	direct bool // opaque, unkeyed, contiguous: read straight into the output
+	fused  bool // ARGB8888, pre-multiplied, unkeyed, contiguous: blend from the bytes
 }
 
 // tiledSource is a tiled framebuffer read back into linear planes once per
@@ -379,7 +380,9 @@ func (c *Composer) preparePlane(pj *planeJob, fp *device.FramePlane, f *device.F
 	}
 	pj.m.build(fp, int32(fb.Width()), int32(fb.Height()))
 	pj.key = resolveKey(fp, rd)
-	pj.direct = !rd.HasAlpha() && pj.pa == 0xffff && pj.key.mode == keyNone && !pj.m.swap && pj.m.alongStep == 1
+	plain := pj.key.mode == keyNone && !pj.m.swap && pj.m.alongStep == 1
+	pj.direct = plain && !rd.HasAlpha() && pj.pa == 0xffff
+	pj.fused = plain && littleEndian && fb.Format() == fourcc.ARGB8888 && pj.blend == profile.BlendPremulti
 	return nil
 }
 
@@ -505,6 +508,12 @@ func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 		dst := out[d.X1:d.X2]
 		if pj.direct {
 			pj.rd.ReadSpan(&pj.img, int(pj.m.alongMin), int(pj.m.across[v]), dst)
+			continue
+		}
+		if pj.fused {
+			pl := &pj.img.Planes[0]
+			off := int(pj.m.across[v])*pl.Stride + 4*int(pj.m.alongMin)
+			blendPremulti8888(words(dst), pl.Data[off:off+4*len(dst)], pj.pa)
 			continue
 		}
 		stage := w.stage[d.X1:d.X2]

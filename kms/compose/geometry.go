@@ -96,14 +96,20 @@ func fillAxis(dst []int32, n, rsize, org, ssize int64, rev bool, lim int32) {
 	if n == 0 {
 		return
 	}
+	// The centre of pixel i sits (2i+1)·rsize/(2n) (16.16) from the
+	// rotated origin; mirrored, at ssize minus that. Both are floored as
+	// one exact fraction: truncating the offset first would round a
+	// mirrored point up across a pixel edge.
+	den := 2 * n
 	for i := int64(0); i < n; i++ {
-		c := (2*i + 1) * rsize / (2 * n) // centre, 16.16 from the rotated origin
+		var num int64
 		if rev {
-			c = ssize - c
+			num = (org+ssize)*den - (2*i+1)*rsize
+		} else {
+			num = org*den + (2*i+1)*rsize
 		}
-		v := int32((org + c) >> 16)
-		v = max(0, min(v, lim-1))
-		dst[i] = v
+		v := int32(num / (den << 16))
+		dst[i] = max(0, min(v, lim-1))
 	}
 }
 
