@@ -122,19 +122,22 @@ func blendPremulti8888(dst []uint64, src []byte, pa uint32) {
 	}
 	for i := range dst {
 		b := src[4*i : 4*i+4 : 4*i+4]
-		s := uint64(b[3]) | uint64(b[2])<<16 | uint64(b[1])<<32 | uint64(b[0])<<48
-		s |= s << 8
-		a := s & 0xffff
-		if a == 0xffff {
-			dst[i] = s
+		a8 := b[3]
+		// The source's lanes straight from its bytes, times 257.
+		ev := uint64(a8) | uint64(b[1])<<32
+		od := uint64(b[2]) | uint64(b[0])<<32
+		ev |= ev << 8
+		od |= od << 8
+		if a8 == 0xff {
+			dst[i] = join(ev, od)
 			continue
 		}
-		if s == 0 {
+		if ev|od == 0 {
 			continue
 		}
 		d := dst[i]
-		ia := 0xffff - a
-		dst[i] = joinSat(mulLanes(even(d), ia)+even(s), mulLanes(odd(d), ia)+odd(s))
+		ia := uint64(0xff-a8) * 257
+		dst[i] = joinSat(mulLanes(even(d), ia)+ev, mulLanes(odd(d), ia)+od)
 	}
 }
 
