@@ -69,13 +69,17 @@
 //     per channel on 0x00VVYYUU (Cr, Y, Cb). Destination keying makes the
 //     plane show only where the composed result below matches min under
 //     mask. Mask bits mean "compare this bit"; the register polarity is
-//     an assumption the reference also flags.
+//     an assumption the reference also flags. In the YUV range test min
+//     and max are used as given, not masked. Source and destination
+//     never meet on one plane: the device refuses both flags (EINVAL).
 //
 // # Gamma and CRC
 //
 // The CRTC's GAMMA_LUT applies to each composed row: VKMS's linear
 // interpolation between entries, computed exactly (see lerpLUT), expanded
-// once per LUT into one table per channel.
+// once per LUT into one table per channel. The device only accepts a LUT
+// of the profile's size; a LUT of fewer than 2 entries, which cannot be
+// interpolated, is ignored.
 //
 // The CRC is the kernel's crc32_le (reflected 0xEDB88320, seed 0, no final
 // inversion), chained over every row of the frame after the gamma LUT,
@@ -93,7 +97,12 @@
 // framebuffers are read back to linear planes once per frame (in
 // parallel) through modifiers/sample; Intel CCS buffers must have clear
 // CCS. Scratch rows are reused, so a steady frame allocates only the
-// goroutines it starts.
+// goroutines it starts. The fast paths (an opaque X-format plane read
+// straight into the output row, the fused ARGB8888 pre-multiplied blend,
+// two channels per multiply in 32-bit lanes) are held to the plain
+// equations by the tests and by a per-pixel oracle on random stacks.
+// Blending works on a pixel's memory as one little-endian word; on a
+// big-endian machine Compose returns an error rather than wrong CRCs.
 //
 // # Faults
 //
