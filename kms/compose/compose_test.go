@@ -1,6 +1,11 @@
 package compose
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
 	"syscall"
 	"testing"
 
@@ -162,4 +167,31 @@ func TestMirroredFractionalSampleStaysBelowEdge(t *testing.T) {
 	img, _, err := e.c.Capture(frame(1, 1, p), crc.Auto)
 	require.NoError(t, err)
 	assert.Equal(t, uint16(0), img.At(0, 0).R, "pixel 0 is sampled: x = 65535.5/65536")
+}
+
+// A captured frame and a captured plane survive a PNG round trip value for
+// value, 16 bits per channel.
+func TestCapturePNGRoundTrip(t *testing.T) {
+	e := newEnv(t, "vkms")
+	bg := e.fb(fourcc.XRGB8888, 32, 24, gradient)
+	ov := e.fb(fourcc.ARGB8888, 12, 10, func(x, y int) Pixel { return rgb8(uint8(x*20), uint8(x*10), uint8(y*10), 0) })
+	f := frame(32, 24, at(bg, 0, 0), at(ov, 4, 5))
+	for _, src := range []crc.Source{crc.Auto, {Plane: f.Planes[1].ID}} {
+		img, _, err := e.c.Capture(f, src)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		require.NoError(t, img.WritePNG(&buf))
+		dec, err := png.Decode(&buf)
+		require.NoError(t, err)
+		require.Equal(t, image.Rect(0, 0, img.Width, img.Height), dec.Bounds(), "source %v", src)
+		for y := 0; y < img.Height; y++ {
+			for x := 0; x < img.Width; x++ {
+				c := color.NRGBA64Model.Convert(dec.At(x, y)).(color.NRGBA64)
+				p := img.At(x, y)
+				require.Equal(t, Pixel{A: c.A, R: c.R, G: c.G, B: c.B}, p, "source %v pixel %d,%d", src, x, y)
+			}
+		}
+	}
+	empty := &Image{}
+	assert.Error(t, empty.WritePNG(io.Discard))
 }
