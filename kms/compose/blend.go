@@ -20,7 +20,7 @@ func r(x uint32) uint32 { return (x + 0x7fff) / 0xffff }
 // dst alpha is never written: the output is opaque by definition.
 func blendSpan(dst, src []Pixel, pa uint32, mode profile.BlendMode) {
 	dst = dst[:len(src)]
-	d, s := words(dst), words(src)
+	d, s := pixfmt.Words(dst), pixfmt.Words(src)
 	switch mode {
 	case profile.BlendNone:
 		blendNone(d, s, pa)

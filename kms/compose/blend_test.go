@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/kms/profile"
 )
 
@@ -105,7 +106,7 @@ func TestBlendPremulti8888MatchesSlowPath(t *testing.T) {
 			src[i] = rgb8(b[3], b[2], b[1], b[0])
 		}
 		blendSpan(want, src, pa, profile.BlendPremulti)
-		blendPremulti8888(words(dst), raw, pa)
+		blendPremulti8888(pixfmt.Words(dst), raw, pa)
 		require.Equal(t, want, dst, "pa %#x", pa)
 	}
 }

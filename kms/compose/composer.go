@@ -46,6 +46,10 @@ type Composer struct {
 	next     atomic.Int32
 	frame    frameJob
 	firstErr atomic.Pointer[error]
+	// The CRC shift over one band of the last frame width, which rarely
+	// changes.
+	shiftWidth int
+	shiftBand  uint32
 }
 
 type readerKey struct {
@@ -84,10 +88,9 @@ type planeJob struct {
 // tiledSource is a tiled framebuffer read back into linear planes once per
 // frame; its buffers are kept for the next frame.
 type tiledSource struct {
-	buf   *sample.Buffer
-	lin   [4][]byte
-	used  bool
-	ready error
+	buf  *sample.Buffer
+	lin  [4][]byte
+	used bool
 }
 
 type detileTask struct {
@@ -99,13 +102,11 @@ type detileTask struct {
 // frameJob is what the workers share for one frame.
 type frameJob struct {
 	width, height int
-	rowsPerBand   int
 	bands         int
 	y0            int // first row of the hashed area
 	gamma         bool
 	crcPlane      int // index into planes for a plane CRC source, -1 for auto
 	wantCRC       bool
-	compose       bool // the output rows are needed (auto CRC or writeback)
 	wb            *pixfmt.Writer
 	wbImg         pixfmt.Image
 	capture       []Pixel // when set, every hashed row is also copied here
@@ -115,7 +116,6 @@ type worker struct {
 	out   []Pixel
 	stage []Pixel
 	tmp   []Pixel
-	be    []byte // row bytes on big-endian machines
 }
 
 const rowsPerBand = 8
@@ -145,6 +145,10 @@ func (c *Composer) Capture(f *device.Frame, src crc.Source) (*Image, uint32, err
 func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (uint32, error) {
 	if f.Width <= 0 || f.Height <= 0 {
 		return 0, fmt.Errorf("compose crtc %d: empty mode %dx%d: %w", f.CRTCID, f.Width, f.Height, syscall.EINVAL)
+	}
+	if !pixfmt.HostLE {
+		// Blending and hashing use a row's memory as the CRC's bytes.
+		return 0, fmt.Errorf("compose crtc %d: big-endian machines are not supported: %w", f.CRTCID, syscall.ENOSYS)
 	}
 	if t.Writeback != nil && t.CRC && !t.Source.IsAuto() {
 		// A plane source hashes other rows than writeback writes: two
@@ -181,12 +185,14 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 		return 0, nil
 	}
 	rowBytes := uint64(fj.width) * 8
-	full := xPow8n(rowBytes * uint64(fj.rowsPerBand))
+	if c.shiftWidth != fj.width {
+		c.shiftWidth, c.shiftBand = fj.width, xPow8n(rowBytes*rowsPerBand)
+	}
 	var v uint32
 	for b := 0; b < fj.bands; b++ {
-		shift := full
+		shift := c.shiftBand
 		if b == fj.bands-1 {
-			if n := fj.height - b*fj.rowsPerBand; n != fj.rowsPerBand {
+			if n := fj.height - b*rowsPerBand; n != rowsPerBand {
 				shift = xPow8n(rowBytes * uint64(n))
 			}
 		}
@@ -219,10 +225,7 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 	}
 	c.next.Store(0)
 	c.firstErr.Store(nil)
-	nw := min(c.workers, n)
-	for len(c.ws) < nw {
-		c.ws = append(c.ws, &worker{})
-	}
+	nw := min(c.workers, n, len(c.ws)) // prepare made and sized the workers
 	loop := func(w *worker) {
 		defer func(old bool) {
 			debug.SetPanicOnFault(old)
@@ -294,7 +297,7 @@ func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 		}
 	}
 	fj.gamma = f.GammaLUT != nil && c.gamma.load(f.GammaLUT)
-	fj.compose = t.Writeback != nil || (t.CRC && t.Source.IsAuto())
+	composed := t.Writeback != nil || (t.CRC && t.Source.IsAuto()) // the output rows are needed
 	if t.Writeback != nil {
 		if err := c.prepareWriteback(t.Writeback, f); err != nil {
 			return err
@@ -310,11 +313,10 @@ func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 			rows, y0, width = int(d.Height()), int(d.Y1), int(d.Width())
 		}
 	}
-	if !fj.compose && fj.crcPlane < 0 {
+	if !composed && fj.crcPlane < 0 {
 		rows = 0
 	}
 	fj.y0 = y0
-	fj.rowsPerBand = rowsPerBand
 	fj.bands = (rows + rowsPerBand - 1) / rowsPerBand
 	if fj.crcPlane >= 0 {
 		fj.height, fj.width = rows, width
@@ -343,9 +345,6 @@ func (w *worker) ensure(width int, f *device.Frame) {
 		n = max(n, int(fb.Width()), int(fb.Height()))
 	}
 	w.tmp = grow(w.tmp, n)
-	if !littleEndian {
-		w.be = grow(w.be, width*8)
-	}
 }
 
 func (c *Composer) reader(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRange) (*pixfmt.Reader, error) {
@@ -382,7 +381,7 @@ func (c *Composer) preparePlane(pj *planeJob, fp *device.FramePlane, f *device.F
 	pj.key = resolveKey(fp, rd)
 	plain := pj.key.mode == keyNone && !pj.m.swap && pj.m.alongStep == 1
 	pj.direct = plain && !rd.HasAlpha() && pj.pa == 0xffff
-	pj.fused = plain && littleEndian && fb.Format() == fourcc.ARGB8888 && pj.blend == profile.BlendPremulti
+	pj.fused = plain && fb.Format() == fourcc.ARGB8888 && pj.blend == profile.BlendPremulti
 	return nil
 }
 
@@ -453,8 +452,8 @@ func (c *Composer) detileWorker(_ *worker, task int) error {
 // rowWorker composes, hashes and writes back one band of rows.
 func (c *Composer) rowWorker(w *worker, band int) error {
 	fj := &c.frame
-	y0 := band * fj.rowsPerBand
-	y1 := min(y0+fj.rowsPerBand, fj.height)
+	y0 := band * rowsPerBand
+	y1 := min(y0+rowsPerBand, fj.height)
 	var v uint32
 	if fj.crcPlane >= 0 {
 		pj := &c.planes[fj.crcPlane]
@@ -462,7 +461,7 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 		for y := fj.y0 + y0; y < fj.y0+y1; y++ {
 			span := w.stage[d.X1:d.X2]
 			c.readStage(w, pj, y-int(d.Y1), span)
-			v = crcLE(v, w.rowBytes(span))
+			v = crcLE(v, rowBytes(span))
 			if fj.capture != nil {
 				copy(fj.capture[(y-fj.y0)*fj.width:], span)
 			}
@@ -477,7 +476,7 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 			c.gamma.apply(out)
 		}
 		if fj.wantCRC {
-			v = crcLE(v, w.rowBytes(out))
+			v = crcLE(v, rowBytes(out))
 		}
 		if fj.capture != nil {
 			copy(fj.capture[y*fj.width:], out)
@@ -513,7 +512,7 @@ func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 		if pj.fused {
 			pl := &pj.img.Planes[0]
 			off := int(pj.m.across[v])*pl.Stride + 4*int(pj.m.alongMin)
-			blendPremulti8888(words(dst), pl.Data[off:off+4*len(dst)], pj.pa)
+			blendPremulti8888(pixfmt.Words(dst), pl.Data[off:off+4*len(dst)], pj.pa)
 			continue
 		}
 		stage := w.stage[d.X1:d.X2]
@@ -589,28 +588,13 @@ func (c *Composer) readStage(w *worker, pj *planeJob, v int, stage []Pixel) {
 	}
 }
 
-// littleEndian is true where a []Pixel's memory already is the CRC's byte
-// order (A, R, G, B as little-endian u16).
-var littleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
-
-// rowBytes returns the bytes the CRC hashes for a row.
-func (w *worker) rowBytes(row []Pixel) []byte {
+// rowBytes returns the bytes the CRC hashes for a row: on the
+// little-endian machines Compose runs on, the row's own memory.
+func rowBytes(row []Pixel) []byte {
 	if len(row) == 0 {
 		return nil
 	}
-	if littleEndian {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&row[0])), len(row)*8)
-	}
-	b := w.be[:len(row)*8]
-	for i, p := range row {
-		o := b[i*8:]
-		o[0], o[1], o[2], o[3] = byte(p.A), byte(p.A>>8), byte(p.R), byte(p.R>>8)
-		o[4], o[5], o[6], o[7] = byte(p.G), byte(p.G>>8), byte(p.B), byte(p.B>>8)
-	}
-	return b
+	return unsafe.Slice((*byte)(unsafe.Pointer(&row[0])), len(row)*8)
 }
 
 // prepareWriteback points the frame's writer at the writeback framebuffer.

@@ -101,8 +101,8 @@
 // straight into the output row, the fused ARGB8888 pre-multiplied blend,
 // two channels per multiply in 32-bit lanes) are held to the plain
 // equations by the tests and by a per-pixel oracle on random stacks.
-// Blending works on a pixel's memory as one little-endian word; on a
-// big-endian machine Compose returns an error rather than wrong CRCs.
+// Blending and hashing use a pixel's memory as one little-endian word;
+// on a big-endian machine Compose returns ENOSYS rather than wrong CRCs.
 //
 // # Faults
 //

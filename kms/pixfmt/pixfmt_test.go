@@ -613,7 +613,7 @@ func TestHotPathsMatchSafe(t *testing.T) {
 		assert.Equal(t, safe, fast, "%v", f)
 		assert.Equal(t, generic, fast, "%v", f)
 	}
-	assert.True(t, hostLE, "tests run on little-endian machines")
+	assert.True(t, HostLE, "tests run on little-endian machines")
 }
 
 // TestHalfWriterNearest: the written half is the binary16 nearest to

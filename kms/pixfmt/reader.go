@@ -133,7 +133,7 @@ func (r *Reader) ReadSpan(img *Image, x, y int, out []Pixel) {
 		off := y*p.Stride + 4*x
 		d := p.Data[off : off+4*len(out)]
 		switch {
-		case !hostLE:
+		case !HostLE:
 			read8888Safe(d, out, r.kind == kindARGB8888)
 		case r.kind == kindXRGB8888:
 			readXRGB8888(d, out)
@@ -283,16 +283,21 @@ func (r *Reader) YCbCrAt(img *Image, x, y int) (yy, cb, cr uint8) {
 	return uint8(a), uint8(b), uint8(c)
 }
 
-// hostLE reports a little-endian machine, where Pixel's memory is one
-// little-endian uint64 A | R<<16 | G<<32 | B<<48 and the 8888 hot paths can
-// store whole pixels.
-var hostLE = func() bool {
+// HostLE reports a little-endian machine, where Pixel's memory is one
+// little-endian uint64 A | R<<16 | G<<32 | B<<48: the bytes VKMS's CRC
+// hashes, and a word the 8888 hot paths and the composer's blend loops
+// can load and store whole.
+var HostLE = func() bool {
 	p := Pixel{A: 1}
 	return *(*byte)(unsafe.Pointer(&p)) == 1
 }()
 
-// pixelWords views out as uint64 words; only valid when hostLE.
-func pixelWords(out []Pixel) []uint64 {
+// Words views a row of pixels as those uint64 words, without copying;
+// only meaningful when HostLE.
+func Words(out []Pixel) []uint64 {
+	if len(out) == 0 {
+		return nil
+	}
 	return unsafe.Slice((*uint64)(unsafe.Pointer(&out[0])), len(out))
 }
 
@@ -300,7 +305,7 @@ func pixelWords(out []Pixel) []uint64 {
 // 16-bit lane and x|x<<8 multiplies every lane by 257 at once (no lane
 // exceeds 0xff, so nothing carries). len(d) == 4*len(out), len(out) > 0.
 func readXRGB8888(d []byte, out []Pixel) {
-	u := pixelWords(out)
+	u := Words(out)
 	d = d[:4*len(u)]
 	for i := range u {
 		s := d[4*i : 4*i+4 : 4*i+4]
@@ -310,7 +315,7 @@ func readXRGB8888(d []byte, out []Pixel) {
 }
 
 func readARGB8888(d []byte, out []Pixel) {
-	u := pixelWords(out)
+	u := Words(out)
 	d = d[:4*len(u)]
 	for i := range u {
 		s := d[4*i : 4*i+4 : 4*i+4]
