@@ -8,6 +8,7 @@
 //   - socket: listening sockets with libwayland's lock-file rules, WAYLAND_SOCKET.
 //   - server: the runtime (connections, object table, globals, dispatch).
 //   - gen: the generator; wayland, xdgshell, linuxdmabuf, drmsyncobjv1,
-//     explicitsync, presentation, viewporter and singlepixel are its output,
-//     one package per XML file.
+//     explicitsync, presentation, viewporter, singlepixel and headwaytest
+//     (headway's private test protocol, documented in its doc.go) are its
+//     output, one package per XML file.
 package protocol

@@ -222,6 +222,38 @@ func TestGeneratedFilesFresh(t *testing.T) {
 	}
 }
 
+// TestHandDocKept checks the doc.go the generator leaves to a human: it must
+// exist, document the package, and not claim to be generated (a stale copy
+// of the generated doc would pass the freshness test unnoticed otherwise).
+func TestHandDocKept(t *testing.T) {
+	seen := 0
+	for _, pkgs := range [][]Package{ServerPackages, ClientPackages} {
+		for _, p := range pkgs {
+			if !p.HandDoc {
+				continue
+			}
+			seen++
+			files, err := Files(docMode(p), "../xml")
+			require.NoError(t, err)
+			assert.NotContains(t, files, filepath.Join(p.Dir, "doc.go"), p.Dir)
+			doc, err := os.ReadFile(filepath.Join("..", "..", p.Dir, "doc.go"))
+			require.NoError(t, err, "%s needs a hand-written doc.go", p.Dir)
+			assert.NotRegexp(t, `(?m)^// Code generated .* DO NOT EDIT\.$`, string(doc), p.Dir)
+			assert.Contains(t, string(doc), "// Package "+p.Name+" ", p.Dir)
+		}
+	}
+	assert.Positive(t, seen, "no HandDoc package left; drop this test with the field")
+}
+
+func docMode(p Package) string {
+	for _, c := range ClientPackages {
+		if c == p {
+			return "client"
+		}
+	}
+	return "server"
+}
+
 func TestFilesUnknownMode(t *testing.T) {
 	_, err := Files("both", "../xml")
 	assert.ErrorContains(t, err, "unknown mode")

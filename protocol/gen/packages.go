@@ -9,6 +9,10 @@ type Package struct {
 	Protocol string // the <protocol name=...> of that file
 	Dir      string // output directory relative to the module root
 	Name     string // Go package name
+	// HandDoc leaves doc.go to a human: a private protocol whose XML carries
+	// no descriptions is documented there in Go, which a generated doc.go
+	// would overwrite on the next go generate.
+	HandDoc bool
 }
 
 // Import is the package's import path.
@@ -28,14 +32,17 @@ var ServerPackages = []Package{
 	{File: "presentation-time.xml", Protocol: "presentation_time", Dir: "protocol/presentation", Name: "presentation"},
 	{File: "viewporter.xml", Protocol: "viewporter", Dir: "protocol/viewporter", Name: "viewporter"},
 	{File: "single-pixel-buffer-v1.xml", Protocol: "single_pixel_buffer_v1", Dir: "protocol/singlepixel", Name: "singlepixel"},
+	{File: "headway-test-v1.xml", Protocol: "headway_test_v1", Dir: "protocol/headwaytest", Name: "headwaytest", HandDoc: true},
 }
 
 // ClientPackages is the layout of the client bindings on go-wayland's
-// runtime, only for protocols go-wayland lacks or ships at an older version.
+// runtime, only for protocols go-wayland lacks or ships at an older version
+// (headway's private protocol among them).
 // Their references to core interfaces resolve to go-wayland's client package.
 var ClientPackages = []Package{
 	{File: "linux-dmabuf-v1.xml", Protocol: "linux_dmabuf_v1", Dir: "clients/wlproto/linuxdmabuf", Name: "linuxdmabuf"},
 	{File: "linux-drm-syncobj-v1.xml", Protocol: "linux_drm_syncobj_v1", Dir: "clients/wlproto/drmsyncobj", Name: "drmsyncobj"},
+	{File: "headway-test-v1.xml", Protocol: "headway_test_v1", Dir: "clients/wlproto/headwaytest", Name: "headwaytest"},
 }
 
 // runtimeOwned are the interfaces protocol/server implements itself; the

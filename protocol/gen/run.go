@@ -41,6 +41,9 @@ func Files(mode, xmlDir string) (map[string][]byte, error) {
 			return nil, err
 		}
 		out[filepath.Join(p.Dir, p.OutFile())] = src
+		if p.HandDoc {
+			continue
+		}
 		doc, err := docFor(mode, p)
 		if err != nil {
 			return nil, err
