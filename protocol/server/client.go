@@ -78,6 +78,18 @@ type Client struct {
 	closing bool
 	closed  chan struct{}
 	failErr error
+
+	posted     PostedError // the error sent to the client, if any
+	onDestroy  []func(*Client)
+	clientData any
+}
+
+// PostedError is the wl_display.error a client was sent.
+type PostedError struct {
+	Sent    bool
+	Object  uint32
+	Code    uint32
+	Message string
 }
 
 // fdMark is an event carrying fds: it goes alone in its own sendmsg with
@@ -147,6 +159,23 @@ func (c *Client) Display() *Display { return c.display }
 // Cred is the peer's SO_PEERCRED identity, read when the client connected
 // (wl_client_get_credentials).
 func (c *Client) Cred() (socket.Cred, error) { return c.cred, c.credErr }
+
+// AddDestroyListener runs fn on the loop when the client goes away, after
+// every resource's destructor (wl_client_add_destroy_listener).
+func (c *Client) AddDestroyListener(fn func(*Client)) { c.onDestroy = append(c.onDestroy, fn) }
+
+// Error returns the protocol error the client was sent, if any.
+func (c *Client) Error() PostedError { return c.posted }
+
+// FailErr returns why the connection was dropped without a protocol error
+// (EOF, a read or write failure), nil otherwise.
+func (c *Client) FailErr() error { return c.failErr }
+
+// SetData attaches compositor data to the client (wl_client_set_user_data).
+func (c *Client) SetData(v any) { c.clientData = v }
+
+// Data returns what SetData stored.
+func (c *Client) Data() any { return c.clientData }
 
 // Lookup returns the live resource with id, or nil.
 func (c *Client) Lookup(id uint32) *Resource {
@@ -271,6 +300,7 @@ func (c *Client) postError(object, code uint32, msg string) {
 		}
 	}
 	c.display.log.Debug("wayland: client error", "object", object, "code", code, "message", msg)
+	c.posted = PostedError{Sent: true, Object: object, Code: code, Message: msg}
 	c.errored = true
 	c.display.doom(c)
 }

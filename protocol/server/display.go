@@ -201,6 +201,31 @@ func (d *Display) Do(fn func()) {
 	}
 }
 
+// Call runs fn on the loop and waits until it has run: the back-pressured
+// entry for goroutines (the output path) that need the loop's answer before
+// they go on. It returns an error wrapping net.ErrClosed when the display
+// shut down before fn ran, or ctx's error. Never call it from the loop.
+func (d *Display) Call(ctx context.Context, fn func()) error {
+	ran := make(chan struct{})
+	d.Do(func() {
+		defer close(ran)
+		fn()
+	})
+	select {
+	case <-ran:
+		return nil
+	case <-d.done:
+		select {
+		case <-ran:
+			return nil
+		default:
+		}
+		return fmt.Errorf("server: Call: display closed: %w", net.ErrClosed)
+	case <-ctx.Done():
+		return fmt.Errorf("server: Call: %w", ctx.Err())
+	}
+}
+
 // Run dispatches until ctx ends or Close is called; then every client is
 // disconnected and every listener closed. It returns nil after Close,
 // ctx.Err() otherwise.
@@ -352,6 +377,9 @@ func (d *Display) destroyClient(c *Client) {
 		if r := c.serverObjects[i]; r != nil {
 			r.Destroy()
 		}
+	}
+	for _, fn := range c.onDestroy {
+		c.safeCall(func() { fn(c) })
 	}
 	close(c.closed)
 	if c.conn != nil {
