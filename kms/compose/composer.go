@@ -3,6 +3,7 @@ package compose
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
+	"github.com/headwaywl/headway/modifiers/layout"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/modifiers/sample"
 )
@@ -34,18 +36,20 @@ type Composer struct {
 
 	readers map[readerKey]*pixfmt.Reader
 	writers map[fourcc.Format]*pixfmt.Writer
-	tiled   map[*device.Framebuffer]*tiledSource
+	tiled   map[tiledKey]*tiledSource
 	gamma   gammaTables
 
 	// Per-frame state, reused so a steady frame allocates nothing but
 	// the goroutines it starts.
-	planes   []planeJob
+	planes   []layerJob
+	sources  []Source            // the frame's framebuffers as Sources
+	placed   []device.FramePlane // Render's layers, clipped
 	ws       []*worker
 	tasks    []detileTask
 	bandCRC  []uint32
 	next     atomic.Int32
 	frame    frameJob
-	firstErr atomic.Pointer[error]
+	firstErr atomic.Pointer[failure]
 	// The CRC shift over one band of the last frame width, which rarely
 	// changes.
 	shiftWidth int
@@ -68,15 +72,18 @@ func New(opts Options) *Composer {
 		workers: w,
 		readers: make(map[readerKey]*pixfmt.Reader),
 		writers: make(map[fourcc.Format]*pixfmt.Writer),
-		tiled:   make(map[*device.Framebuffer]*tiledSource),
+		tiled:   make(map[tiledKey]*tiledSource),
 	}
 }
 
-// planeJob is one visible plane, prepared for reading.
-type planeJob struct {
-	fp     *device.FramePlane
+// layerJob is one visible layer, a device plane or a Render layer,
+// prepared for reading: both entry points compose nothing but these.
+type layerJob struct {
+	index  int    // in the frame's planes or Render's layers, for errors
+	id     uint32 // the device plane's id, 0 for Render layers
 	rd     *pixfmt.Reader
 	img    pixfmt.Image
+	dst    device.Rect // inside the output
 	m      mapping
 	pa     uint32
 	blend  profile.BlendMode
@@ -95,6 +102,7 @@ type tiledSource struct {
 
 type detileTask struct {
 	ts     *tiledSource
+	job    int // the first layer showing it, blamed for a fault
 	plane  int
 	y0, y1 int
 }
@@ -108,14 +116,19 @@ type frameJob struct {
 	crcPlane      int // index into planes for a plane CRC source, -1 for auto
 	wantCRC       bool
 	wb            *pixfmt.Writer
+	wbFast        fastWrite
 	wbImg         pixfmt.Image
 	capture       []Pixel // when set, every hashed row is also copied here
+	planeIDs      bool    // a device frame: errors name the plane
 }
 
 type worker struct {
 	out   []Pixel
 	stage []Pixel
 	tmp   []Pixel
+	// job is the layer whose memory the worker is reading, -1 for none:
+	// set before every read, so a fault names the client to blame.
+	job int
 }
 
 const rowsPerBand = 8
@@ -158,10 +171,10 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 		}
 		t.Writeback = nil
 	}
+	defer c.release()
 	if err := c.prepare(f, t); err != nil {
 		return 0, fmt.Errorf("compose crtc %d frame %d: %w", f.CRTCID, f.Seq, err)
 	}
-	defer c.release()
 	if capture != nil {
 		fj := &c.frame
 		w, h := fj.width, fj.height
@@ -171,15 +184,26 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 		*capture = Image{Width: w, Height: h, Pix: make([]Pixel, w*h)}
 		fj.capture = capture.Pix
 	}
-	if err := c.run(c.detileWorker, len(c.tasks)); err != nil {
-		return 0, fmt.Errorf("compose crtc %d frame %d: reading a tiled framebuffer: %w", f.CRTCID, f.Seq, err)
+	v, err := c.execute()
+	if err != nil {
+		return 0, fmt.Errorf("compose crtc %d frame %d: %w", f.CRTCID, f.Seq, err)
+	}
+	return v, nil
+}
+
+// execute runs a prepared frame, Compose's or Render's: tiled sources are
+// read back, then the bands composed, hashed and written. It returns the
+// CRC of the hashed area.
+func (c *Composer) execute() (uint32, error) {
+	if err := c.runJobs(c.detileWorker, len(c.tasks)); err != nil {
+		return 0, err
 	}
 	fj := &c.frame
 	if fj.bands == 0 {
 		return 0, nil
 	}
-	if err := c.run(c.rowWorker, fj.bands); err != nil {
-		return 0, fmt.Errorf("compose crtc %d frame %d: %w", f.CRTCID, f.Seq, err)
+	if err := c.runJobs(c.rowWorker, fj.bands); err != nil {
+		return 0, err
 	}
 	if !fj.wantCRC {
 		return 0, nil
@@ -201,42 +225,72 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 	return v, nil
 }
 
+// runJobs is run with the failure pinned on the layer being read: a
+// *LayerError, inside "plane <ID>" for a device frame.
+func (c *Composer) runJobs(fn func(w *worker, task int) error, n int) error {
+	job, err := c.run(fn, n)
+	if err == nil || job < 0 {
+		return err
+	}
+	pj := &c.planes[job]
+	le := &LayerError{Layer: pj.index, Err: err}
+	if c.frame.planeIDs {
+		return fmt.Errorf("plane %d: %w", pj.id, le)
+	}
+	return le
+}
+
 // release drops references into client memory kept for the frame.
 func (c *Composer) release() {
 	for i := range c.planes {
-		c.planes[i] = planeJob{m: c.planes[i].m}
+		c.planes[i] = layerJob{m: c.planes[i].m}
 	}
+	clear(c.sources)
 	c.frame.wbImg = pixfmt.Image{}
-	for fb, ts := range c.tiled {
+	c.frame.capture = nil
+	for k, ts := range c.tiled {
 		if !ts.used {
-			delete(c.tiled, fb)
+			delete(c.tiled, k)
 		}
 		ts.used = false
 	}
 }
 
+// failure is a frame's first error and the layer (index into planes, -1
+// for none) whose memory the failing worker was reading.
+type failure struct {
+	job int
+	err error
+}
+
 // run calls fn(worker, task) for tasks 0..n-1 on up to c.workers
-// goroutines and returns the first error. A fault on client memory (a
-// truncated memfd under its mapping) becomes EFAULT; any other panic is
-// reported as an error too, so nothing reaches the device's event loop.
-func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
+// goroutines and returns the first error and the layer it happened on. A
+// fault on client memory (a truncated memfd under its mapping) becomes
+// EFAULT; any other panic is reported as an error too, so nothing reaches
+// the device's event loop.
+func (c *Composer) run(fn func(w *worker, task int) error, n int) (int, error) {
 	if n == 0 {
-		return nil
+		return -1, nil
 	}
 	c.next.Store(0)
 	c.firstErr.Store(nil)
 	nw := min(c.workers, n, len(c.ws)) // prepare made and sized the workers
 	loop := func(w *worker) {
+		w.job = -1
 		defer func(old bool) {
 			debug.SetPanicOnFault(old)
 			if p := recover(); p != nil {
 				var err error
 				if re, ok := p.(runtime.Error); ok && isFault(re) {
-					err = fmt.Errorf("reading client memory: %v: %w", re, syscall.EFAULT)
+					what := "reading client memory"
+					if w.job < 0 {
+						what = "writing client memory"
+					}
+					err = fmt.Errorf("%s: %v: %w", what, re, syscall.EFAULT)
 				} else {
 					err = fmt.Errorf("composer panic: %v: %w", p, syscall.EFAULT)
 				}
-				c.fail(err)
+				c.fail(w.job, err)
 			}
 		}(debug.SetPanicOnFault(true))
 		for {
@@ -245,7 +299,7 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 				return
 			}
 			if err := fn(w, task); err != nil {
-				c.fail(err)
+				c.fail(w.job, err)
 				return
 			}
 		}
@@ -261,14 +315,14 @@ func (c *Composer) run(fn func(w *worker, task int) error, n int) error {
 	loop(c.ws[0])
 	wg.Wait()
 	if p := c.firstErr.Load(); p != nil {
-		return *p
+		return p.job, p.err
 	}
-	return nil
+	return -1, nil
 }
 
 // fail records the frame's first error; only the error path allocates.
-func (c *Composer) fail(err error) {
-	c.firstErr.CompareAndSwap(nil, &err)
+func (c *Composer) fail(job int, err error) {
+	c.firstErr.CompareAndSwap(nil, &failure{job: job, err: err})
 }
 
 // isFault tells a memory fault (SIGBUS/SIGSEGV turned into a panic by
@@ -280,17 +334,18 @@ func isFault(err runtime.Error) bool {
 
 var errOutside = errors.New("plane destination outside the CRTC")
 
-// prepare resolves readers, images, mappings and keys for every plane and
-// lays out the frame's bands.
+// prepare resolves readers, images, mappings and keys for every plane of a
+// device frame and lays out the frame's bands.
 func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 	c.planes = grow(c.planes, len(f.Planes))
+	c.sources = grow(c.sources, len(f.Planes))
 	c.tasks = c.tasks[:0]
 	fj := &c.frame
-	*fj = frameJob{width: f.Width, height: f.Height, crcPlane: -1, wantCRC: t.CRC}
+	*fj = frameJob{width: f.Width, height: f.Height, crcPlane: -1, wantCRC: t.CRC, planeIDs: true}
 	for i := range f.Planes {
 		fp := &f.Planes[i]
-		if err := c.preparePlane(&c.planes[i], fp, f); err != nil {
-			return fmt.Errorf("plane %d: %w", fp.ID, err)
+		if err := c.preparePlane(i, fp, f); err != nil {
+			return fmt.Errorf("plane %d: %w", fp.ID, &LayerError{Layer: i, Err: err})
 		}
 		if t.CRC && !t.Source.IsAuto() && fp.ID == t.Source.Plane {
 			fj.crcPlane = i
@@ -322,29 +377,34 @@ func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 		fj.height, fj.width = rows, width
 	}
 	c.bandCRC = grow(c.bandCRC, fj.bands)
-	need := max(f.Width, 1)
-	for _, w := range c.ws {
-		w.ensure(need, f)
-	}
-	for len(c.ws) < min(c.workers, max(fj.bands, len(c.tasks))) {
-		w := &worker{}
-		w.ensure(need, f)
-		c.ws = append(c.ws, w)
-	}
+	c.sizeWorkers(f.Width)
 	return nil
 }
 
-// ensure sizes a worker's rows for a frame: the output row, the stage row
-// and a scratch row long enough for any source span a plane reads.
-func (w *worker) ensure(width int, f *device.Frame) {
+// sizeWorkers makes and sizes the workers a prepared frame needs, for
+// output rows width pixels long.
+func (c *Composer) sizeWorkers(width int) {
+	n := 1
+	for i := range c.planes {
+		n = max(n, c.planes[i].img.Width, c.planes[i].img.Height)
+	}
+	width = max(width, 1)
+	for _, w := range c.ws {
+		w.ensure(width, n)
+	}
+	for len(c.ws) < min(c.workers, max(c.frame.bands, len(c.tasks))) {
+		w := &worker{}
+		w.ensure(width, n)
+		c.ws = append(c.ws, w)
+	}
+}
+
+// ensure sizes a worker's rows: the output row, the stage row and a
+// scratch row long enough for any source span a layer reads.
+func (w *worker) ensure(width, span int) {
 	w.out = grow(w.out, width)
 	w.stage = grow(w.stage, width)
-	n := 1
-	for i := range f.Planes {
-		fb := f.Planes[i].FB
-		n = max(n, int(fb.Width()), int(fb.Height()))
-	}
-	w.tmp = grow(w.tmp, n)
+	w.tmp = grow(w.tmp, span)
 }
 
 func (c *Composer) reader(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRange) (*pixfmt.Reader, error) {
@@ -360,7 +420,21 @@ func (c *Composer) reader(f fourcc.Format, enc profile.ColorEncoding, rng profil
 	return rd, nil
 }
 
-func (c *Composer) preparePlane(pj *planeJob, fp *device.FramePlane, f *device.Frame) error {
+func (c *Composer) writer(f fourcc.Format) (*pixfmt.Writer, error) {
+	if wr, ok := c.writers[f]; ok {
+		return wr, nil
+	}
+	wr, err := pixfmt.NewWriter(f, profile.BT601, profile.RangeFull)
+	if err != nil {
+		return nil, err
+	}
+	c.writers[f] = wr
+	return wr, nil
+}
+
+// preparePlane prepares plane i of a device frame, whose check already
+// clipped it to the CRTC.
+func (c *Composer) preparePlane(i int, fp *device.FramePlane, f *device.Frame) error {
 	fb := fp.FB
 	if fb == nil {
 		return fmt.Errorf("no framebuffer: %w", syscall.EINVAL)
@@ -369,66 +443,122 @@ func (c *Composer) preparePlane(pj *planeJob, fp *device.FramePlane, f *device.F
 	if d.X1 < 0 || d.Y1 < 0 || int(d.X2) > f.Width || int(d.Y2) > f.Height || d.X1 > d.X2 || d.Y1 > d.Y2 {
 		return fmt.Errorf("%w: %v in %dx%d: %w", errOutside, d, f.Width, f.Height, syscall.EINVAL)
 	}
-	rd, err := c.reader(fb.Format(), fp.ColorEncoding, fp.ColorRange)
+	src := &c.sources[i]
+	fbSource(src, fb, fp.ColorEncoding, fp.ColorRange)
+	return c.prepareLayer(&c.planes[i], i, i, src, fp)
+}
+
+// fbSource describes a framebuffer as a Source.
+func fbSource(s *Source, fb *device.Framebuffer, enc profile.ColorEncoding, rng profile.ColorRange) {
+	*s = Source{
+		Format: fb.Format(), Modifier: fb.Modifier(),
+		Width: int(fb.Width()), Height: int(fb.Height()),
+		ColorEncoding: enc, ColorRange: rng,
+	}
+	planes := fb.Planes()
+	for i := 0; i < 4 && planes[i].Buffer != nil; i++ {
+		p := &planes[i]
+		s.Planes[i] = SourcePlane{Data: p.Buffer.Bytes(), Offset: int(p.Offset), Stride: int(p.Pitch)}
+	}
+}
+
+// prepareLayer is the preparation both entry points share: layer index
+// (job job of the frame) shows s as fp places it. fp's Dst is inside the
+// output and its Src inside s; fp.FB is not used.
+func (c *Composer) prepareLayer(pj *layerJob, job, index int, s *Source, fp *device.FramePlane) error {
+	rd, err := c.reader(s.Format, s.ColorEncoding, s.ColorRange)
 	if err != nil {
 		return err
 	}
-	*pj = planeJob{fp: fp, rd: rd, pa: uint32(fp.Alpha), blend: fp.Blend, m: pj.m}
-	if err := c.image(&pj.img, fb); err != nil {
+	*pj = layerJob{index: index, id: fp.ID, rd: rd, dst: fp.Dst, pa: uint32(fp.Alpha), blend: fp.Blend, m: pj.m}
+	if err := c.sourceImage(&pj.img, s, job); err != nil {
 		return err
 	}
-	pj.m.build(fp, int32(fb.Width()), int32(fb.Height()))
+	pj.m.build(fp.Src, fp.Dst, fp.Rotation, int32(s.Width), int32(s.Height))
 	pj.key = resolveKey(fp, rd)
 	plain := pj.key.mode == keyNone && !pj.m.swap && pj.m.alongStep == 1
 	pj.direct = plain && !rd.HasAlpha() && pj.pa == 0xffff
-	pj.fused = plain && fb.Format() == fourcc.ARGB8888 && pj.blend == profile.BlendPremulti
+	pj.fused = plain && s.Format == fourcc.ARGB8888 && pj.blend == profile.BlendPremulti
 	return nil
 }
 
-// image points img at a framebuffer's pixels: straight at the client's
-// memory for LINEAR, at a per-frame linear copy for tiled modifiers.
+// image points img at a framebuffer's pixels.
 func (c *Composer) image(img *pixfmt.Image, fb *device.Framebuffer) error {
-	info := fb.FormatInfo()
-	planes := fb.Planes()
-	*img = pixfmt.Image{Width: int(fb.Width()), Height: int(fb.Height())}
-	if fb.Modifier() == modifier.Linear {
-		for i := 0; i < int(info.NumPlanes); i++ {
-			p := planes[i]
-			if p.Buffer == nil {
-				return fmt.Errorf("framebuffer %d plane %d has no buffer: %w", fb.ID(), i, syscall.EINVAL)
-			}
-			mem := p.Buffer.Bytes()
-			if int(p.Offset) > len(mem) {
-				return fmt.Errorf("framebuffer %d plane %d offset %d beyond its %d-byte buffer: %w", fb.ID(), i, p.Offset, len(mem), syscall.EINVAL)
-			}
-			img.Planes[i] = pixfmt.Plane{Data: mem[p.Offset:], Stride: int(p.Pitch)}
+	var s Source
+	fbSource(&s, fb, profile.BT601, profile.RangeFull)
+	if err := c.sourceImage(img, &s, -1); err != nil {
+		return fmt.Errorf("framebuffer %d: %w", fb.ID(), err)
+	}
+	return nil
+}
+
+// sourceImage points img at a source's pixels: straight at the client's
+// memory for LINEAR, at a per-frame linear copy for tiled modifiers, whose
+// read-back tasks blame layer job.
+func (c *Composer) sourceImage(img *pixfmt.Image, s *Source, job int) error {
+	info, ok := fourcc.Lookup(s.Format)
+	if !ok {
+		return fmt.Errorf("unknown format %v: %w", s.Format, syscall.EINVAL)
+	}
+	if s.Width < 1 || s.Height < 1 || s.Width > maxSize || s.Height > maxSize {
+		return fmt.Errorf("source size %dx%d outside 1x1..%dx%d: %w", s.Width, s.Height, maxSize, maxSize, syscall.EINVAL)
+	}
+	n := 0
+	for n < len(s.Planes) && len(s.Planes[n].Data) > 0 {
+		p := &s.Planes[n]
+		if p.Offset < 0 || p.Stride < 0 || p.Offset > math.MaxUint32 || p.Stride > math.MaxUint32 {
+			return fmt.Errorf("source plane %d: offset %d, stride %d: %w", n, p.Offset, p.Stride, syscall.EINVAL)
+		}
+		n++
+	}
+	*img = pixfmt.Image{Width: s.Width, Height: s.Height}
+	if s.Modifier == modifier.Linear {
+		// The rule dma-buf import and AddFB2 apply, so that every pixel a
+		// reader may touch is inside Data.
+		var lp [4]layout.Plane
+		for i := 0; i < n; i++ {
+			p := &s.Planes[i]
+			lp[i] = layout.Plane{Offset: uint32(p.Offset), Stride: uint32(p.Stride), Size: uint64(len(p.Data))}
+		}
+		if err := layout.Validate(info, modifier.Linear, uint32(s.Width), uint32(s.Height), lp[:n]); err != nil {
+			return fmt.Errorf("%w: %w", err, syscall.EINVAL)
+		}
+		for i := 0; i < n; i++ {
+			p := &s.Planes[i]
+			img.Planes[i] = pixfmt.Plane{Data: p.Data[p.Offset:], Stride: p.Stride}
 		}
 		return nil
 	}
-	ts, ok := c.tiled[fb]
+	key := tiledKey{format: s.Format, mod: s.Modifier, w: s.Width, h: s.Height}
+	for i := 0; i < n; i++ {
+		p := &s.Planes[i]
+		key.planes[i] = keyPlane{data: unsafe.SliceData(p.Data), n: len(p.Data), off: p.Offset, stride: p.Stride}
+	}
+	ts, ok := c.tiled[key]
 	if !ok {
-		sp := make([]sample.Plane, 0, 4)
-		for i := 0; i < 4 && planes[i].Buffer != nil; i++ {
-			sp = append(sp, sample.Plane{Data: planes[i].Buffer.Bytes(), Offset: planes[i].Offset, Stride: planes[i].Pitch})
+		sp := make([]sample.Plane, n)
+		for i := range sp {
+			p := &s.Planes[i]
+			sp[i] = sample.Plane{Data: p.Data, Offset: uint32(p.Offset), Stride: uint32(p.Stride)}
 		}
-		sb, err := sample.Open(info, fb.Modifier(), fb.Width(), fb.Height(), sp)
+		sb, err := sample.Open(info, s.Modifier, uint32(s.Width), uint32(s.Height), sp)
 		if err != nil {
-			return fmt.Errorf("framebuffer %d: %w", fb.ID(), err)
+			return err
 		}
 		ts = &tiledSource{buf: sb}
-		c.tiled[fb] = ts
+		c.tiled[key] = ts
 	}
 	if !ts.used {
 		ts.used = true
 		// Clients may write compressed data at any time; check per frame.
 		if err := ts.buf.CheckAux(); err != nil {
-			return fmt.Errorf("framebuffer %d: %w", fb.ID(), err)
+			return err
 		}
 		for p := 0; p < ts.buf.Planes(); p++ {
 			rows, rb := ts.buf.Rows(p), ts.buf.RowBytes(p)
 			ts.lin[p] = grow(ts.lin[p], rows*rb)
 			for y := 0; y < rows; y += 32 {
-				c.tasks = append(c.tasks, detileTask{ts: ts, plane: p, y0: y, y1: min(y+32, rows)})
+				c.tasks = append(c.tasks, detileTask{ts: ts, job: job, plane: p, y0: y, y1: min(y+32, rows)})
 			}
 		}
 	}
@@ -438,14 +568,35 @@ func (c *Composer) image(img *pixfmt.Image, fb *device.Framebuffer) error {
 	return nil
 }
 
-func (c *Composer) detileWorker(_ *worker, task int) error {
+// maxSize bounds a source's and a target's width and height: the largest
+// whose 16.16 coordinates fit an int32, as drm_rect's do.
+const maxSize = 1<<15 - 1
+
+// tiledKey names a tiled source by its layout and memory, not by the
+// object describing it: a compositor builds a new Source for the same
+// client buffer every frame, and the read-back state must survive that.
+type tiledKey struct {
+	format fourcc.Format
+	mod    modifier.Modifier
+	w, h   int
+	planes [4]keyPlane
+}
+
+type keyPlane struct {
+	data           *byte
+	n, off, stride int
+}
+
+func (c *Composer) detileWorker(w *worker, task int) error {
 	t := &c.tasks[task]
+	w.job = t.job
 	rb := t.ts.buf.RowBytes(t.plane)
 	for y := t.y0; y < t.y1; y++ {
 		if err := t.ts.buf.Row(t.plane, y, t.ts.lin[t.plane][y*rb:(y+1)*rb]); err != nil {
-			return err
+			return fmt.Errorf("reading a tiled buffer: %w", err)
 		}
 	}
+	w.job = -1
 	return nil
 }
 
@@ -457,7 +608,8 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 	var v uint32
 	if fj.crcPlane >= 0 {
 		pj := &c.planes[fj.crcPlane]
-		d := pj.fp.Dst
+		d := pj.dst
+		w.job = fj.crcPlane
 		for y := fj.y0 + y0; y < fj.y0+y1; y++ {
 			span := w.stage[d.X1:d.X2]
 			c.readStage(w, pj, y-int(d.Y1), span)
@@ -466,6 +618,7 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 				copy(fj.capture[(y-fj.y0)*fj.width:], span)
 			}
 		}
+		w.job = -1
 		c.bandCRC[band] = v
 		return nil
 	}
@@ -482,7 +635,7 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 			copy(fj.capture[y*fj.width:], out)
 		}
 		if fj.wb != nil {
-			fj.wb.WriteSpan(&fj.wbImg, 0, y, out)
+			fj.write(y, out)
 		}
 	}
 	c.bandCRC[band] = v
@@ -491,7 +644,7 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 
 var black = Pixel{A: 0xffff}
 
-// composeRow builds output row y: opaque black, then every plane that
+// composeRow builds output row y: opaque black, then every layer that
 // covers the row, bottom first.
 func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 	for i := range out {
@@ -499,10 +652,11 @@ func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 	}
 	for i := range c.planes {
 		pj := &c.planes[i]
-		d := pj.fp.Dst
+		d := pj.dst
 		if y < int(d.Y1) || y >= int(d.Y2) || d.X1 == d.X2 {
 			continue
 		}
+		w.job = i
 		v := y - int(d.Y1)
 		dst := out[d.X1:d.X2]
 		if pj.direct {
@@ -530,11 +684,12 @@ func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 			c.blendKeyed(pj, v, dst, stage)
 		}
 	}
+	w.job = -1
 }
 
 // blendKeyed is the source-keying slow path: matched pixels are keyed and
 // blended as pre-multiplied, the others by the plane's mode.
-func (c *Composer) blendKeyed(pj *planeJob, v int, dst, stage []Pixel) {
+func (c *Composer) blendKeyed(pj *layerJob, v int, dst, stage []Pixel) {
 	yuv := pj.key.mode == keyY || pj.key.mode == keyI915YUV
 	for u := range stage {
 		var hit bool
@@ -562,9 +717,9 @@ func (m *mapping) source(u, v int) (x, y int) {
 	return int(m.along[u]), int(m.across[v])
 }
 
-// readStage converts destination row v of a plane into stage (its
-// destination span), following the plane's mapping.
-func (c *Composer) readStage(w *worker, pj *planeJob, v int, stage []Pixel) {
+// readStage converts destination row v of a layer into stage (its
+// destination span), following the layer's mapping.
+func (c *Composer) readStage(w *worker, pj *layerJob, v int, stage []Pixel) {
 	m := &pj.m
 	a := int(m.across[v])
 	lo := int(m.alongMin)
@@ -605,16 +760,11 @@ func (c *Composer) prepareWriteback(fb *device.Framebuffer, f *device.Frame) err
 	if fb.Modifier() != modifier.Linear {
 		return fmt.Errorf("writeback framebuffer %d: only LINEAR is written: %w", fb.ID(), syscall.EINVAL)
 	}
-	wr, ok := c.writers[fb.Format()]
-	if !ok {
-		var err error
-		wr, err = pixfmt.NewWriter(fb.Format(), profile.BT601, profile.RangeFull)
-		if err != nil {
-			return fmt.Errorf("writeback framebuffer %d: %w", fb.ID(), err)
-		}
-		c.writers[fb.Format()] = wr
+	wr, err := c.writer(fb.Format())
+	if err != nil {
+		return fmt.Errorf("writeback framebuffer %d: %w", fb.ID(), err)
 	}
-	c.frame.wb = wr
+	c.frame.wb, c.frame.wbFast = wr, fastWriteFor(fb.Format())
 	return c.image(&c.frame.wbImg, fb)
 }
 

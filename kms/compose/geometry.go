@@ -20,19 +20,18 @@ type mapping struct {
 	alongStep          int32
 }
 
-// build fills m for a plane. The rule is nearest sampling at pixel
-// centres, in the plane's 16.16 source coordinates: destination pixel u
-// has its centre at u+1/2, which lands at (u+1/2)*srcW/dstW in the
-// rotated source; the inverse rotation and reflection (as
-// drm_rect_rotate_inv applies them) take that point to the framebuffer,
-// and the pixel containing it is sampled. Without scaling and with whole
+// build fills m for a layer showing src (16.16, in a fbW x fbH buffer)
+// in dst. The rule is nearest sampling at pixel centres, in the layer's
+// 16.16 source coordinates: destination pixel u has its centre at u+1/2,
+// which lands at (u+1/2)*srcW/dstW in the rotated source; the inverse
+// rotation and reflection (as drm_rect_rotate_inv applies them) take that
+// point to the buffer, and the pixel containing it is sampled. Without scaling and with whole
 // source coordinates this is VKMS's pixel-for-pixel mapping.
-func (m *mapping) build(p *device.FramePlane, fbW, fbH int32) {
-	rot := p.Rotation
+func (m *mapping) build(src, dst device.Rect, rot profile.Rotation, fbW, fbH int32) {
 	m.swap = rot&(profile.Rotate90|profile.Rotate270) != 0
-	dw, dh := int64(p.Dst.Width()), int64(p.Dst.Height())
-	sw, sh := int64(p.Src.Width()), int64(p.Src.Height()) // 16.16, unrotated
-	rw, rh := sw, sh                                      // the rotated source's size
+	dw, dh := int64(dst.Width()), int64(dst.Height())
+	sw, sh := int64(src.Width()), int64(src.Height()) // 16.16, unrotated
+	rw, rh := sw, sh                                  // the rotated source's size
 	if m.swap {
 		rw, rh = sh, sw
 	}
@@ -59,7 +58,7 @@ func (m *mapping) build(p *device.FramePlane, fbW, fbH int32) {
 		alongRev = alongRev != reflX
 		acrossRev = acrossRev != reflY
 	}
-	alongOrg, acrossOrg := int64(p.Src.X1), int64(p.Src.Y1)
+	alongOrg, acrossOrg := int64(src.X1), int64(src.Y1)
 	alongSize, acrossSize := sw, sh
 	alongLim, acrossLim := fbW, fbH
 	if m.swap {

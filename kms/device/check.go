@@ -240,11 +240,23 @@ func (s *atomicState) checkPlaneState(i int) error {
 		return nil
 	}
 	clip := Rect{0, 0, int32(cs.Mode.HDisplay), int32(cs.Mode.VDisplay)}
-	visible := clipScaled(&src, &dst, clip)
-	ps.Src = rotateRectInv(src, w, h, ps.Rotation)
-	ps.Dst = dst
-	ps.Visible = visible
+	ps.Src, ps.Dst, ps.Visible = ClipPlane(ps.Src, dst, fb.width, fb.height, ps.Rotation, clip)
 	return nil
+}
+
+// ClipPlane is the clipping step of drm_atomic_helper_check_plane_state,
+// for the check here and for anyone who must place a buffer exactly as a
+// plane would be placed (the compositor's renderer): dst (pixels) is
+// clipped to clip, and src (16.16, inside a width x height buffer, before
+// rotation) shrinks in proportion, in the rotated space and rounding
+// towards a scale factor of 1 (drm_rect_clip_scaled). It returns the
+// clipped rectangles and whether any destination pixel is left. width and
+// height must be below 32768, so that their 16.16 form fits an int32.
+func ClipPlane(src, dst Rect, width, height uint32, rot profile.Rotation, clip Rect) (Rect, Rect, bool) {
+	w, h := int32(width<<16), int32(height<<16)
+	s := rotateRect(src, w, h, rot)
+	visible := clipScaled(&s, &dst, clip)
+	return rotateRectInv(s, w, h, rot), dst, visible
 }
 
 // normalizeZpos is drm_atomic_normalize_zpos for one CRTC: the planes on it
