@@ -7,8 +7,9 @@ import (
 
 // Region is a set of pixels kept as canonical y-x banded rectangles (see
 // the package documentation). The zero value is an empty region ready to
-// use. A Region must not be copied by value once used: Copy and Clone make
-// independent copies.
+// use. Assigning a Region value shares its storage, so after such an
+// assignment only one of the two may be used (moving is fine); Copy and
+// Clone make independent copies.
 type Region struct {
 	rects []Rect
 	// scratch receives the result of an operation and then swaps with
