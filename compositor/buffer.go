@@ -39,7 +39,7 @@ type buffer struct {
 	stride, offset int32
 	m              *mapping // shm memory (nil for single-pixel)
 	pool           *shmPool
-	pixel          []byte   // single-pixel: one ARGB16161616 pixel
+	pixel          []byte // single-pixel: one ARGB16161616 pixel
 
 	refs    int
 	gone    bool // the wl_buffer was destroyed

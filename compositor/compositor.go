@@ -94,19 +94,19 @@ type Compositor struct {
 
 	// Loop-owned state (see doc.go: everything here runs on the display's
 	// loop unless it says otherwise).
-	clients      map[*server.Client]*clientData
-	clientOrder  uint64
-	pidNames     map[int32]string
-	nameCount    map[string]int
-	scene        *scene
-	seat         *seat
-	outputs      []*server.Resource // bound wl_output resources
-	testClients  []*server.Resource
-	crcWaiters   []crcWaiter
-	captures     []*captureReq
-	advanceReqs  []*advanceReq
-	shm          *shmGlobal
-	renderedGen  uint64
+	clients     map[*server.Client]*clientData
+	clientOrder uint64
+	pidNames    map[int32]string
+	nameCount   map[string]int
+	scene       *scene
+	seat        *seat
+	outputs     []*server.Resource // bound wl_output resources
+	testClients []*server.Resource
+	crcWaiters  []crcWaiter
+	captures    []*captureReq
+	advanceReqs []*advanceReq
+	shm         *shmGlobal
+	renderedGen uint64
 
 	runOnce   sync.Once
 	closeOnce sync.Once

@@ -510,10 +510,10 @@ type frameSnap struct {
 }
 
 type snapLayer struct {
-	buf           *buffer
-	src           compose.Source
-	srcRect, dst  device.Rect
-	rot           profile.Rotation
+	buf          *buffer
+	src          compose.Source
+	srcRect, dst device.Rect
+	rot          profile.Rotation
 }
 
 // frame handles vblank seq: collect the flip, latch, render, commit.

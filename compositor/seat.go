@@ -124,10 +124,10 @@ func (p *pointerObj) SetCursor(r *server.Resource, serial uint32, sr *server.Res
 // cursorRole is a wl_pointer cursor image.
 type cursorRole struct{ hx, hy int32 }
 
-func (cursorRole) name() string               { return "wl_pointer cursor" }
-func (*cursorRole) precommit(*surface) error  { return nil }
-func (*cursorRole) commit(*surface)           {}
-func (*cursorRole) mapped(s *surface) bool    { return s.owner.cursor == s }
+func (cursorRole) name() string              { return "wl_pointer cursor" }
+func (*cursorRole) precommit(*surface) error { return nil }
+func (*cursorRole) commit(*surface)          {}
+func (*cursorRole) mapped(s *surface) bool   { return s.owner.cursor == s }
 
 // surfaceLocal is the pointer position relative to s.
 func (st *seat) surfaceLocal(s *surface) (wire.Fixed, wire.Fixed) {

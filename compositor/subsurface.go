@@ -50,7 +50,7 @@ type subsurface struct {
 	sync   bool
 }
 
-func (sub *subsurface) name() string            { return "wl_subsurface" }
+func (sub *subsurface) name() string             { return "wl_subsurface" }
 func (sub *subsurface) precommit(*surface) error { return nil }
 func (sub *subsurface) commit(*surface)          {}
 

@@ -63,15 +63,15 @@ func (wm *xdgWmBase) Pong(r *server.Resource, serial uint32) error { return nil 
 
 // positioner is an xdg_positioner.
 type positioner struct {
-	w, h                   int32
-	ax, ay, aw, ah         int32
-	anchorSet              bool
-	anchor, gravity        uint32
-	constraint             uint32
-	offX, offY             int32
-	reactive               bool
-	parentW, parentH       int32
-	parentConfigureSerial  uint32
+	w, h                  int32
+	ax, ay, aw, ah        int32
+	anchorSet             bool
+	anchor, gravity       uint32
+	constraint            uint32
+	offX, offY            int32
+	reactive              bool
+	parentW, parentH      int32
+	parentConfigureSerial uint32
 }
 
 func (p *positioner) complete() bool { return p.w > 0 && p.h > 0 && p.anchorSet }
@@ -115,8 +115,11 @@ func (p *positioner) SetConstraintAdjustment(r *server.Resource, c uint32) error
 	return nil
 }
 
-func (p *positioner) SetOffset(r *server.Resource, x, y int32) error { p.offX, p.offY = x, y; return nil }
-func (p *positioner) SetReactive(r *server.Resource) error          { p.reactive = true; return nil }
+func (p *positioner) SetOffset(r *server.Resource, x, y int32) error {
+	p.offX, p.offY = x, y
+	return nil
+}
+func (p *positioner) SetReactive(r *server.Resource) error { p.reactive = true; return nil }
 func (p *positioner) SetParentSize(r *server.Resource, w, h int32) error {
 	p.parentW, p.parentH = w, h
 	return nil
@@ -177,9 +180,9 @@ type xdgSurface struct {
 	configured bool     // a configure was acked
 	initial    bool     // the initial configure was sent
 
-	geomSet           bool
-	gx, gy, gw, gh    int32
-	pgSet             bool
+	geomSet            bool
+	gx, gy, gw, gh     int32
+	pgSet              bool
 	pgx, pgy, pgw, pgh int32
 }
 
@@ -392,7 +395,9 @@ func (t *xdgToplevel) SetAppId(r *server.Resource, s string) error { t.appID = s
 func (t *xdgToplevel) ShowWindowMenu(r *server.Resource, seat *server.Resource, serial uint32, x, y int32) error {
 	return nil
 }
-func (t *xdgToplevel) Move(r *server.Resource, seat *server.Resource, serial uint32) error { return nil }
+func (t *xdgToplevel) Move(r *server.Resource, seat *server.Resource, serial uint32) error {
+	return nil
+}
 
 func (t *xdgToplevel) Resize(r *server.Resource, seat *server.Resource, serial uint32, edges uint32) error {
 	switch edges {
