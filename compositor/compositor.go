@@ -71,8 +71,11 @@ type Config struct {
 	// PrimaryFormat overrides the primary plane's format (0: XRGB16161616
 	// where the primary lists it, else XRGB8888).
 	PrimaryFormat fourcc.Format
-	// CRC turns per-frame CRC collection on from the start.
-	CRC bool
+	// CRCOnDemand leaves per-frame CRC collection off until a client sends
+	// headway_test_v1.enable_crc: each CRC costs one device composition
+	// per frame, which serve only pays when asked. In-process use keeps
+	// the default, collection always on.
+	CRCOnDemand bool
 	// LockstepTimeout overrides DefaultLockstepTimeout.
 	LockstepTimeout time.Duration
 	// NegotiationLog receives the negotiation log (JSON lines); nil for none.
@@ -189,6 +192,11 @@ func (c *Compositor) Close() {
 // CRC returns the CRC of frame seq from the history, if it is known.
 // Safe from any goroutine.
 func (c *Compositor) CRC(seq uint64) (uint32, bool) { return c.out.crcAt(seq) }
+
+// Renders counts the frames rendered so far: a frame without damage
+// reuses the previous framebuffer and does not count. Safe from any
+// goroutine.
+func (c *Compositor) Renders() uint64 { return c.out.renders.Load() }
 
 // Seq returns the current vblank sequence. Safe from any goroutine.
 func (c *Compositor) Seq() uint64 { return c.out.clock.Seq() }

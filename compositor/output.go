@@ -56,6 +56,7 @@ type output struct {
 	front int
 
 	crcOn     atomic.Bool
+	renders   atomic.Uint64
 	crcReader *crc.Reader
 	crcMu     sync.Mutex
 	crcSeq    [crcHistory]uint64
@@ -192,9 +193,7 @@ func newOutput(c *Compositor, cfg Config) (*output, error) {
 			return nil, err
 		}
 	}
-	if cfg.CRC {
-		o.crcOn.Store(true)
-	}
+	o.crcOn.Store(!cfg.CRCOnDemand)
 	return o, nil
 }
 
@@ -600,6 +599,7 @@ func (o *output) render(snap *frameSnap) {
 	}
 	if snap.rendered {
 		o.front = 1 - o.front
+		o.renders.Add(1)
 	}
 }
 

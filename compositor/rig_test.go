@@ -182,8 +182,9 @@ type window struct {
 }
 
 func (c *tclient) newSurface() uint32 {
+	comp := c.bind("wl_compositor") // binds first: ids must be used in order
 	id := c.NewObject("wl_surface")
-	c.send(c.bind("wl_compositor"), wayland.WlCompositorRequestCreateSurface, func(e *wire.Encoder) { e.NewID(id) })
+	c.send(comp, wayland.WlCompositorRequestCreateSurface, func(e *wire.Encoder) { e.NewID(id) })
 	return id
 }
 
@@ -218,8 +219,9 @@ func (c *tclient) shmBuffer(f fourcc.Format, w, h, stride int, pix []byte) (uint
 		_, err = unix.Pwrite(fd, pix[:size], 0)
 		require.NoError(c.t, err)
 	}
+	shm := c.bind("wl_shm")
 	pool := c.NewObject("wl_shm_pool")
-	c.send(c.bind("wl_shm"), wayland.WlShmRequestCreatePool, func(e *wire.Encoder) { e.NewID(pool); e.FD(fd); e.Int(int32(size)) })
+	c.send(shm, wayland.WlShmRequestCreatePool, func(e *wire.Encoder) { e.NewID(pool); e.FD(fd); e.Int(int32(size)) })
 	buf := c.NewObject("wl_buffer")
 	code := uint32(f)
 	switch f {
@@ -254,8 +256,9 @@ func (c *tclient) show(s, buf uint32) uint32 {
 // advance moves a manual clock by n vblanks and returns the sequence.
 func (c *tclient) advance(n uint32) uint64 {
 	c.t.Helper()
+	test := c.bind("headway_test_v1")
 	cb := c.NewObject("wl_callback")
-	c.send(c.bind("headway_test_v1"), headwaytest.HeadwayTestV1RequestAdvance, func(e *wire.Encoder) { e.NewID(cb); e.Uint(n) })
+	c.send(test, headwaytest.HeadwayTestV1RequestAdvance, func(e *wire.Encoder) { e.NewID(cb); e.Uint(n) })
 	m := c.waitFor(cb, rawwire.EvCallbackDone)
 	v, err := m.Uint()
 	require.NoError(c.t, err)

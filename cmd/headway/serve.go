@@ -67,7 +67,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "headway serve: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg := compositor.Config{CRC: *crcOn, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	cfg := compositor.Config{CRCOnDemand: !*crcOn, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	var err error
 	if cfg.Profile, err = profile.Load(*prof); err != nil {
 		fmt.Fprintf(stderr, "headway serve: %v\n", err)
