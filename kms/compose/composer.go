@@ -48,6 +48,7 @@ type Composer struct {
 	tasks    []detileTask
 	bandCRC  []uint32
 	next     atomic.Int32
+	wg       sync.WaitGroup
 	frame    frameJob
 	firstErr atomic.Pointer[failure]
 	// The CRC shift over one band of the last frame width, which rarely
@@ -195,14 +196,14 @@ func (c *Composer) compose(f *device.Frame, t device.Target, capture *Image) (ui
 // read back, then the bands composed, hashed and written. It returns the
 // CRC of the hashed area.
 func (c *Composer) execute() (uint32, error) {
-	if err := c.runJobs(c.detileWorker, len(c.tasks)); err != nil {
+	if err := c.runJobs(phaseDetile, len(c.tasks)); err != nil {
 		return 0, err
 	}
 	fj := &c.frame
 	if fj.bands == 0 {
 		return 0, nil
 	}
-	if err := c.runJobs(c.rowWorker, fj.bands); err != nil {
+	if err := c.runJobs(phaseRows, fj.bands); err != nil {
 		return 0, err
 	}
 	if !fj.wantCRC {
@@ -227,8 +228,8 @@ func (c *Composer) execute() (uint32, error) {
 
 // runJobs is run with the failure pinned on the layer being read: a
 // *LayerError, inside "plane <ID>" for a device frame.
-func (c *Composer) runJobs(fn func(w *worker, task int) error, n int) error {
-	job, err := c.run(fn, n)
+func (c *Composer) runJobs(ph phase, n int) error {
+	job, err := c.run(ph, n)
 	if err == nil || job < 0 {
 		return err
 	}
@@ -263,61 +264,77 @@ type failure struct {
 	err error
 }
 
-// run calls fn(worker, task) for tasks 0..n-1 on up to c.workers
-// goroutines and returns the first error and the layer it happened on. A
-// fault on client memory (a truncated memfd under its mapping) becomes
-// EFAULT; any other panic is reported as an error too, so nothing reaches
-// the device's event loop.
-func (c *Composer) run(fn func(w *worker, task int) error, n int) (int, error) {
+// phase is what run's workers do with their tasks: named rather than
+// passed as a function value, because a method value allocates per frame.
+type phase uint8
+
+const (
+	phaseDetile phase = iota // tasks are detileTasks
+	phaseRows                // tasks are bands
+)
+
+// run does tasks 0..n-1 of phase ph on up to c.workers goroutines and
+// returns the first error and the layer it happened on. A fault on client
+// memory (a truncated memfd under its mapping) becomes EFAULT; any other
+// panic is reported as an error too, so nothing reaches the device's
+// event loop.
+func (c *Composer) run(ph phase, n int) (int, error) {
 	if n == 0 {
 		return -1, nil
 	}
 	c.next.Store(0)
 	c.firstErr.Store(nil)
 	nw := min(c.workers, n, len(c.ws)) // prepare made and sized the workers
-	loop := func(w *worker) {
-		w.job = -1
-		defer func(old bool) {
-			debug.SetPanicOnFault(old)
-			if p := recover(); p != nil {
-				var err error
-				if re, ok := p.(runtime.Error); ok && isFault(re) {
-					what := "reading client memory"
-					if w.job < 0 {
-						what = "writing client memory"
-					}
-					err = fmt.Errorf("%s: %v: %w", what, re, syscall.EFAULT)
-				} else {
-					err = fmt.Errorf("composer panic: %v: %w", p, syscall.EFAULT)
-				}
-				c.fail(w.job, err)
-			}
-		}(debug.SetPanicOnFault(true))
-		for {
-			task := int(c.next.Add(1)) - 1
-			if task >= n || c.firstErr.Load() != nil {
-				return
-			}
-			if err := fn(w, task); err != nil {
-				c.fail(w.job, err)
-				return
-			}
-		}
-	}
-	var wg sync.WaitGroup
 	for i := 1; i < nw; i++ {
-		wg.Add(1)
+		c.wg.Add(1)
 		go func(w *worker) {
-			defer wg.Done()
-			loop(w)
+			defer c.wg.Done()
+			c.loop(w, ph, n)
 		}(c.ws[i])
 	}
-	loop(c.ws[0])
-	wg.Wait()
+	c.loop(c.ws[0], ph, n)
+	c.wg.Wait()
 	if p := c.firstErr.Load(); p != nil {
 		return p.job, p.err
 	}
 	return -1, nil
+}
+
+// loop takes tasks until none are left or a worker failed.
+func (c *Composer) loop(w *worker, ph phase, n int) {
+	w.job = -1
+	defer func(old bool) {
+		debug.SetPanicOnFault(old)
+		if p := recover(); p != nil {
+			var err error
+			if re, ok := p.(runtime.Error); ok && isFault(re) {
+				what := "reading client memory"
+				if w.job < 0 {
+					what = "writing client memory"
+				}
+				err = fmt.Errorf("%s: %v: %w", what, re, syscall.EFAULT)
+			} else {
+				err = fmt.Errorf("composer panic: %v: %w", p, syscall.EFAULT)
+			}
+			c.fail(w.job, err)
+		}
+	}(debug.SetPanicOnFault(true))
+	for {
+		task := int(c.next.Add(1)) - 1
+		if task >= n || c.firstErr.Load() != nil {
+			return
+		}
+		var err error
+		if ph == phaseDetile {
+			err = c.detileWorker(w, task)
+		} else {
+			err = c.rowWorker(w, task)
+		}
+		if err != nil {
+			c.fail(w.job, err)
+			return
+		}
+	}
 }
 
 // fail records the frame's first error; only the error path allocates.

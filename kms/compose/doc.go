@@ -1,7 +1,8 @@
 // Package compose is the fake KMS device's composer: it turns a
 // device.Frame (the planes a CRTC scans out) into the frame's pixels, its
 // CRC, a writeback framebuffer's contents and PNG images. It implements
-// device.Composer.
+// device.Composer. Render composes client buffers with the same
+// arithmetic, for the compositor.
 //
 // Users compare frames by CRC, as IGT does: configurations that must look
 // the same have to give the same CRC bit for bit, and two runs must agree
@@ -89,18 +90,51 @@
 // rectangle instead, after rotation and scaling and before keying and
 // blending; a plane that is not shown hashes nothing (CRC 0).
 //
+// # Rendering client buffers
+//
+// The compositor draws its clients' buffers (wl_shm memory, single-pixel
+// buffers, cursors, formats no plane takes) into the primary plane's
+// framebuffer. If it blended them by other rules, a test could not tell a
+// client drawn by the compositor from the same buffer on its own plane,
+// and CRCs would stop being comparable. So Render takes any readable
+// buffer (a Source) placed by a Layer and composes it exactly as Compose
+// composes a plane: both build the same per-layer jobs and run the same
+// rows, and Render's CRC is the one Compose gives for the same planes.
+// The device-only features, colorkeys and the gamma LUT, have no place in
+// a Layer.
+//
+// A layer's Dst may hang off the target or miss it entirely. It is
+// clipped the way the device's atomic check clips a plane (the shared
+// device.ClipPlane, drm_rect_clip_scaled in the rotated source space), so
+// a client window half off the screen shows the same pixels as that
+// window on a plane half off the CRTC. Sampling then follows the clipped
+// rectangles as for any plane.
+//
+// A layer whose memory faults (a client truncating its memfd under the
+// mapping) fails the render with a *LayerError naming it and wrapping
+// EFAULT: the caller can blame that client and render again without it.
+// Workers record which layer they are reading before they read it, so the
+// blame is exact whichever worker faults. An invalid layer or source
+// (Src outside the buffer, a stride too small for its rows) is a
+// *LayerError wrapping EINVAL, found before anything is read. A fault on
+// the target is a plain error: it is not a layer's fault.
+//
 // # Speed
 //
 // Rows are split into bands of 8 that the workers take in turn; each band
 // is hashed from seed 0 and the band CRCs are combined in order with the
 // GF(2) shift x^(8·len) mod P (crcCombine), which hash/crc32 lacks. Tiled
-// framebuffers are read back to linear planes once per frame (in
-// parallel) through modifiers/sample; Intel CCS buffers must have clear
-// CCS. Scratch rows are reused, so a steady frame allocates only the
-// goroutines it starts. The fast paths (an opaque X-format plane read
-// straight into the output row, the fused ARGB8888 pre-multiplied blend,
-// two channels per multiply in 32-bit lanes) are held to the plain
-// equations by the tests and by a per-pixel oracle on random stacks.
+// buffers are read back to linear planes once per frame (in parallel)
+// through modifiers/sample; Intel CCS buffers must have clear CCS. The
+// read-back state is cached by the buffer's memory and layout rather than
+// by the object describing it, because a compositor describes the same
+// client buffer afresh every frame. Scratch rows are reused, so a steady
+// frame allocates only the goroutines it starts. The fast paths (an
+// opaque X-format plane read straight into the output row, the fused
+// ARGB8888 pre-multiplied blend, two channels per multiply in 32-bit
+// lanes, 16-bit targets stored by moving lanes) are held to the plain
+// equations and to pixfmt's writers by the tests and by a per-pixel
+// oracle on random stacks.
 // Blending and hashing use a pixel's memory as one little-endian word;
 // on a big-endian machine Compose returns ENOSYS rather than wrong CRCs.
 //
@@ -109,5 +143,7 @@
 // Workers read client memory with debug.SetPanicOnFault: a memfd
 // truncated under its mapping becomes an error wrapping EFAULT, and any
 // other panic while composing is returned as an error too, so nothing
-// reaches the device's vblank goroutine.
+// reaches the device's vblank goroutine. Compose's error names the plane
+// ("plane <ID>") and wraps a *LayerError indexing the frame's planes, as
+// Render's does its layers.
 package compose

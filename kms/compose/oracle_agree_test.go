@@ -382,3 +382,73 @@ func TestOracleRules(t *testing.T) {
 	// ff ff 00 00 00 00 00 00 from seed 0.
 	require.Equal(t, crcOfRows(1, 1, solid(black)), oCRC([]Pixel{black}))
 }
+
+// whole reports whether every plane of f shows whole source pixels one
+// for one, the case in which clipping cuts whole source pixels and a
+// clipped render is exactly a crop of the unclipped frame.
+func whole(f *device.Frame) bool {
+	for _, p := range f.Planes {
+		sw, sh := p.Src.Width(), p.Src.Height()
+		if p.Rotation&(profile.Rotate90|profile.Rotate270) != 0 {
+			sw, sh = sh, sw
+		}
+		if (p.Src.X1|p.Src.Y1)&0xffff != 0 || sw != p.Dst.Width()<<16 || sh != p.Dst.Height()<<16 {
+			return false
+		}
+	}
+	return true
+}
+
+// Render of random stacks without the device-only features (colorkey,
+// gamma) agrees with the oracle pixel for pixel and in its CRC; stacks of
+// whole pixels also render shifted into a smaller target, where every
+// layer is clipped, as the oracle frame's crop.
+func TestRenderAgreesWithOracle(t *testing.T) {
+	for _, name := range []string{"vkms", "intel-like", "nvidia-like", "rcar-like"} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, name)
+			g := &gen{e: e, rng: rand.New(rand.NewPCG(11, uint64(len(name))))}
+			crops := 0
+			for i := 0; i < 60; i++ {
+				f := g.stack()
+				f.GammaLUT = nil
+				for j := range f.Planes {
+					f.Planes[j].ColorkeyKind = profile.ColorkeyNone
+				}
+				want, wantCRC := oracle(t, f)
+				c := New(Options{Workers: 1 + g.rng.IntN(4)})
+				tg := newTarget(t, fourcc.XRGB16161616, f.Width, f.Height)
+				got, err := c.Render(tg, layersOf(f))
+				require.NoError(t, err, describe(f))
+				if d := firstDiff(want, readBack(t, tg)); d != "" {
+					t.Fatalf("frame %d: %s\n%s", i, d, describe(f))
+				}
+				require.Equal(t, wantCRC, got, "frame %d\n%s", i, describe(f))
+
+				if !whole(f) || f.Width < 3 || f.Height < 3 {
+					continue
+				}
+				crops++
+				ox, oy := 1+g.rng.IntN(f.Width-2), 1+g.rng.IntN(f.Height-2)
+				cw, ch := 1+g.rng.IntN(f.Width-ox-1), 1+g.rng.IntN(f.Height-oy-1)
+				ls := layersOf(f)
+				for j := range ls {
+					d := &ls[j].Dst
+					d.X1, d.X2, d.Y1, d.Y2 = d.X1-int32(ox), d.X2-int32(ox), d.Y1-int32(oy), d.Y2-int32(oy)
+				}
+				crop := &Image{Width: cw, Height: ch, Pix: make([]Pixel, cw*ch)}
+				for y := 0; y < ch; y++ {
+					copy(crop.Pix[y*cw:(y+1)*cw], want.Pix[(y+oy)*f.Width+ox:])
+				}
+				tg = newTarget(t, fourcc.XRGB16161616, cw, ch)
+				got, err = c.Render(tg, ls)
+				require.NoError(t, err)
+				if d := firstDiff(crop, readBack(t, tg)); d != "" {
+					t.Fatalf("frame %d cropped to %d,%d %dx%d: %s\n%s", i, ox, oy, cw, ch, d, describe(f))
+				}
+				require.Equal(t, oCRC(crop.Pix), got, "frame %d cropped", i)
+			}
+			t.Logf("%d stacks also compared cropped", crops)
+		})
+	}
+}

@@ -171,15 +171,18 @@ func TestRenderEqualsCompose(t *testing.T) {
 	}
 }
 
-// The 16-bit row stores give pixfmt's writer's bytes for any pixel, not
-// only the opaque ones a composition makes.
+// The 16-bit row stores that skip pixfmt's writer give its bytes for any pixel,
+// not only the opaque ones a composition makes: every 16-bit value in
+// every channel, and random pixels.
 func TestFastTargetWritesMatchWriter(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	row := make([]Pixel, 257)
-	for i := range row {
+	row := make([]Pixel, 1<<16+257)
+	for v := 0; v < 1<<16; v++ {
+		row[v] = Pixel{A: uint16(v), R: uint16(v), G: uint16(v ^ 0x5555), B: uint16(0xffff - v)}
+	}
+	for i := 1 << 16; i < len(row); i++ {
 		row[i] = Pixel{A: uint16(r.Uint32()), R: uint16(r.Uint32()), G: uint16(r.Uint32()), B: uint16(r.Uint32())}
 	}
-	row[0], row[1] = Pixel{}, Pixel{A: 0xffff, R: 0xffff, G: 0xffff, B: 0xffff}
 	for _, f := range []fourcc.Format{fourcc.XRGB16161616, fourcc.ARGB16161616, fourcc.XBGR16161616, fourcc.ABGR16161616} {
 		require.NotEqual(t, writeGeneric, fastWriteFor(f), f)
 		tg := newTarget(t, f, len(row), 1)
@@ -188,7 +191,9 @@ func TestFastTargetWritesMatchWriter(t *testing.T) {
 		fj := frameJob{wb: wr, wbFast: fastWriteFor(f)}
 		fj.wbImg.Planes[0] = pixfmt.Plane{Data: tg.Data, Stride: tg.Stride}
 		fj.write(0, row)
-		assert.Equal(t, written(t, tg, &Image{Width: len(row), Height: 1, Pix: row})[:8*len(row)], tg.Data[:8*len(row)], "%v", f)
+		want := *tg
+		want.Data = written(t, tg, &Image{Width: len(row), Height: 1, Pix: row})
+		require.Equal(t, rows(&want), rows(tg), "%v", f)
 	}
 }
 
@@ -504,4 +509,40 @@ func TestRenderRejectsBadInput(t *testing.T) {
 	// Still usable.
 	tg := newTarget(t, fourcc.XRGB8888, 4, 4)
 	assert.Equal(t, crcOfRows(4, 4, solid(black)), e.render(tg, []Layer{ok}))
+}
+
+// A steady render allocates nothing on one worker (more workers cost only
+// their goroutines), also when the compositor describes its buffers
+// afresh every frame: a tiled buffer's read-back state is found by its
+// memory, not by the Source value.
+func TestRenderSteadyStateAllocatesNothing(t *testing.T) {
+	e := newEnv(t, "intel-like")
+	const w, h = 128, 96
+	bg := fbSrc(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0)
+	yt := fbSrc(e.fb(fourcc.XRGB8888, 64, 32, checker, fbOpts{mod: modifier.IntelYTiled}), 0, 0)
+	nv := fbSrc(e.fb(fourcc.NV12, 32, 32, greyFull8), 0, 0)
+	c := New(Options{Workers: 1})
+	tg := newTarget(t, fourcc.XRGB16161616, w, h)
+	var s1, s2, s3 Source
+	ls := make([]Layer, 3)
+	frame := func() {
+		s1, s2, s3 = *bg, *yt, *nv // new descriptions of the same buffers
+		ls[0] = Layer{Source: &s1, Src: device.Rect{X2: w << 16, Y2: h << 16}, Dst: device.Rect{X2: w, Y2: h}, Alpha: 0xffff}
+		ls[1] = Layer{Source: &s2, Src: device.Rect{X2: 64 << 16, Y2: 32 << 16}, Dst: device.Rect{X1: -10, Y1: 70, X2: 118, Y2: 134}, Alpha: 0xffff, Rotation: profile.Rotate180}
+		ls[2] = Layer{Source: &s3, Src: device.Rect{X2: 32 << 16, Y2: 32 << 16}, Dst: device.Rect{X1: 100, Y1: 5, X2: 150, Y2: 45}, Alpha: 0x8000}
+		if _, err := c.Render(tg, ls); err != nil {
+			t.Fatal(err)
+		}
+	}
+	frame()
+	require.Len(t, c.tiled, 1)
+	var ts *tiledSource
+	for _, v := range c.tiled {
+		ts = v
+	}
+	assert.Zero(t, testing.AllocsPerRun(20, frame))
+	require.Len(t, c.tiled, 1)
+	for _, v := range c.tiled {
+		assert.Same(t, ts, v, "the tiled source was kept")
+	}
 }

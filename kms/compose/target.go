@@ -2,6 +2,7 @@ package compose
 
 import (
 	"encoding/binary"
+	"math/bits"
 
 	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/modifiers/fourcc"
@@ -43,27 +44,26 @@ func (fj *frameJob) write(y int, out []Pixel) {
 		return
 	}
 	p := &fj.wbImg.Planes[0]
-	d := p.Data[y*p.Stride : y*p.Stride+8*len(out)]
 	src := pixfmt.Words(out) // A | R<<16 | G<<32 | B<<48
+	d := p.Data[y*p.Stride : y*p.Stride+8*len(out)]
+	d = d[:8*len(src)]
+	const top = 0xffff << 48
 	switch fj.wbFast {
-	case writeXRGB16, writeARGB16:
-		top := uint64(0xffff) << 48
-		argb := fj.wbFast == writeARGB16
+	case writeXRGB16:
 		for i, w := range src {
-			v := w>>48 | w>>16&0xffff0000 | w<<16&0xffff_0000_0000
-			if argb {
-				top = w << 48
-			}
-			binary.LittleEndian.PutUint64(d[8*i:], v|top)
+			binary.LittleEndian.PutUint64(d[8*i:8*i+8], w>>48|w>>16&0xffff0000|w<<16&0xffff_0000_0000|top)
 		}
-	case writeXBGR16, writeABGR16:
-		top := uint64(0xffff) << 48
-		abgr := fj.wbFast == writeABGR16
+	case writeARGB16:
 		for i, w := range src {
-			if abgr {
-				top = w << 48
-			}
-			binary.LittleEndian.PutUint64(d[8*i:], w>>16&0xffff_ffff_ffff|top)
+			binary.LittleEndian.PutUint64(d[8*i:8*i+8], w>>48|w>>16&0xffff0000|w<<16&0xffff_0000_0000|w<<48)
+		}
+	case writeXBGR16:
+		for i, w := range src {
+			binary.LittleEndian.PutUint64(d[8*i:8*i+8], w>>16&0xffff_ffff_ffff|top)
+		}
+	case writeABGR16:
+		for i, w := range src {
+			binary.LittleEndian.PutUint64(d[8*i:8*i+8], bits.RotateLeft64(w, -16))
 		}
 	}
 }
