@@ -109,7 +109,8 @@ type Compositor struct {
 	captures    []*captureReq
 	advanceReqs []*advanceReq
 	shm         *shmGlobal
-	renderedGen uint64
+	lastSig     []layerSig // what the last latched frame showed
+	sigScratch  []layerSig
 
 	runOnce   sync.Once
 	closeOnce sync.Once
@@ -197,6 +198,16 @@ func (c *Compositor) CRC(seq uint64) (uint32, bool) { return c.out.crcAt(seq) }
 // reuses the previous framebuffer and does not count. Safe from any
 // goroutine.
 func (c *Compositor) Renders() uint64 { return c.out.renders.Load() }
+
+// WaitFrame blocks until vblank seq has happened and been handled: its
+// frame latched and committed and its CRC (when collected) readable with
+// CRC. Safe from any goroutine except the loop.
+func (c *Compositor) WaitFrame(ctx context.Context, seq uint64) error {
+	if err := c.out.waitHandled(ctx, seq); err != nil {
+		return fmt.Errorf("compositor: wait for frame %d: %w", seq, err)
+	}
+	return nil
+}
 
 // Seq returns the current vblank sequence. Safe from any goroutine.
 func (c *Compositor) Seq() uint64 { return c.out.clock.Seq() }

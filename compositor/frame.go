@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/headwaywl/headway/kms/compose"
+	"github.com/headwaywl/headway/kms/device"
+	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/presentation"
@@ -23,6 +25,15 @@ type frameCB struct {
 type feedbackRef struct {
 	s  *surface
 	fb *server.Resource
+}
+
+// layerSig identifies what one layer of a frame shows.
+type layerSig struct {
+	s        *surface
+	b        *buffer
+	content  uint64
+	src, dst device.Rect
+	rot      profile.Rotation
 }
 
 type lockState struct {
@@ -75,10 +86,9 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 		cursor = f.owner.cursor
 	}
 	vis := c.scene.visible(nil, cursor, int32(c.seat.px>>8), int32(c.seat.py>>8))
-	snap.damaged = c.scene.gen != c.renderedGen
-	c.renderedGen = c.scene.gen
 	c.scene.dirty = false
 	shown := make(map[*surface]bool, len(vis))
+	sig := c.sigScratch[:0]
 	for _, p := range vis {
 		b := p.s.buf
 		if b == nil || b.faulted {
@@ -88,7 +98,13 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 		src, dst, rot := layerOf(p)
 		b.ref()
 		snap.layers = append(snap.layers, snapLayer{buf: b, src: b.source(), srcRect: src, dst: dst, rot: rot})
+		sig = append(sig, layerSig{s: p.s, b: b, content: p.s.contentSeq, src: src, dst: dst, rot: rot})
 	}
+	// Damage is a change in what the output shows: a surface that got a
+	// role but no buffer yet, or a commit that changed nothing visible,
+	// costs no rendering and no flip.
+	snap.damaged = !slices.Equal(sig, c.lastSig)
+	c.sigScratch, c.lastSig = c.lastSig, sig
 	for _, cd := range c.clientsSorted() {
 		for _, s := range cd.surfaces {
 			if shown[s] {

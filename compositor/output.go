@@ -55,6 +55,9 @@ type output struct {
 	fbs   [2]primaryFB
 	front int
 
+	doneMu    sync.Mutex
+	doneSeq   uint64        // the last vblank whose frame was handled
+	doneCh2   chan struct{} // closed and replaced whenever doneSeq moves
 	crcOn     atomic.Bool
 	renders   atomic.Uint64
 	crcReader *crc.Reader
@@ -127,6 +130,7 @@ func newOutput(c *Compositor, cfg Config) (*output, error) {
 		crcBuf:    make([]byte, crc.LineLen(1)),
 	}
 	o.runCtx, o.cancel = context.WithCancel(context.Background())
+	o.doneCh2 = make(chan struct{})
 	// wl_output's refresh is in mHz: the pixel clock over the frame,
 	// rounded to nearest.
 	tot := uint64(mode.HTotal) * uint64(mode.VTotal)
@@ -267,6 +271,19 @@ func (o *output) start() error {
 	o.inflight = &frameSnap{modeset: true}
 	if o.crcOn.Load() {
 		o.openCRC()
+	}
+	if o.virt != nil {
+		// On a virtual clock the modeset flips before the loop runs, so no
+		// client can race the first vblank: runs start identically.
+		o.virt.Advance()
+		for {
+			if _, ok := o.file.PollEvent(); !ok {
+				break
+			}
+		}
+		o.inflight = nil
+		o.readCRCs()
+		o.frameHandled(o.virt.Seq())
 	}
 	if o.rt != nil {
 		o.sub = o.rt.Subscribe(func(seq uint64, ts int64) {
@@ -515,8 +532,38 @@ type snapLayer struct {
 	rot          profile.Rotation
 }
 
+// frameHandled publishes that vblank seq has been handled.
+func (o *output) frameHandled(seq uint64) {
+	o.doneMu.Lock()
+	o.doneSeq = seq
+	close(o.doneCh2)
+	o.doneCh2 = make(chan struct{})
+	o.doneMu.Unlock()
+}
+
+// waitHandled blocks until vblank seq has been handled (its CRC, if
+// collected, is in the history) or ctx ends.
+func (o *output) waitHandled(ctx context.Context, seq uint64) error {
+	for {
+		o.doneMu.Lock()
+		done, ch := o.doneSeq, o.doneCh2
+		o.doneMu.Unlock()
+		if done >= seq {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-o.stopCh:
+			return errors.New("compositor stopped")
+		}
+	}
+}
+
 // frame handles vblank seq: collect the flip, latch, render, commit.
 func (o *output) frame(seq uint64) {
+	defer o.frameHandled(seq)
 	ts := o.clock.Timestamp(seq)
 	var flipped *frameSnap
 	var flipSeq uint64
