@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,7 +107,7 @@ func TestDoRunsOnLoopAndSurvivesPanics(t *testing.T) {
 	}
 	// The display still serves clients.
 	c := connect(t, d)
-	assert.Empty(t, c.roundtrip())
+	assert.Empty(t, c.MustRoundtrip())
 }
 
 func TestCloseBeforeRun(t *testing.T) {
@@ -114,8 +115,8 @@ func TestCloseBeforeRun(t *testing.T) {
 	c := connect(t, d)
 	d.Close()
 	d.Close()
-	_, err := c.read()
-	require.ErrorIs(t, err, errEOF)
+	_, err := c.Read(context.Background())
+	require.ErrorIs(t, err, rawwire.ErrDisconnected)
 	require.Error(t, d.Run(context.Background()), "a closed display does not run")
 }
 
@@ -124,7 +125,7 @@ func TestCloseStopsRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- d.Run(context.Background()) }()
 	c := connect(t, d)
-	assert.Empty(t, c.roundtrip())
+	assert.Empty(t, c.MustRoundtrip())
 	d.Close()
 	select {
 	case err := <-done:
@@ -132,8 +133,8 @@ func TestCloseStopsRun(t *testing.T) {
 	case <-timeoutC():
 		t.Fatal("Run did not return after Close")
 	}
-	_, err := c.read()
-	require.ErrorIs(t, err, errEOF)
+	_, err := c.Read(context.Background())
+	require.ErrorIs(t, err, rawwire.ErrDisconnected)
 }
 
 func TestClientCred(t *testing.T) {

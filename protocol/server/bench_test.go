@@ -4,6 +4,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/headwaywl/headway/clients/rawwire"
+	"github.com/headwaywl/headway/clients/rawwire/rawwiretest"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/stretchr/testify/require"
 )
@@ -14,28 +16,29 @@ import (
 func BenchmarkSyncRoundTrip(b *testing.B) {
 	d := startDisplay(b, newTestHandler())
 	c := connect(b, d)
-	req := encode(1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) })
+	req := rawwiretest.Encode(b, 1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) })
+	conn := c.Conn()
 	reply := make([]byte, 24) // done(serial) + delete_id(2)
 	// Warm up buffers.
 	for i := 0; i < 100; i++ {
-		_, err := c.conn.Write(req)
+		_, err := conn.Write(req)
 		require.NoError(b, err)
-		_, err = io.ReadFull(c.conn, reply)
+		_, err = io.ReadFull(conn, reply)
 		require.NoError(b, err)
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(req) + len(reply)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.conn.Write(req); err != nil {
+		if _, err := conn.Write(req); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := io.ReadFull(c.conn, reply); err != nil {
+		if _, err := io.ReadFull(conn, reply); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
-	require.Equal(b, uint32(2), u32(b, msg{body: reply[20:24]}))
+	require.Equal(b, uint32(2), rawwiretest.Uint(b, rawwire.Message{Body: reply[20:24]}))
 }
 
 // BenchmarkEventQueue measures queueing one small event (flush excluded).

@@ -7,22 +7,26 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/headwaywl/headway/clients/rawwire"
+	"github.com/headwaywl/headway/clients/rawwire/rawwiretest"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
 
-func bindTest(t *testing.T, c *rawClient) uint32 {
+func bindTest(t *testing.T, c *rawwiretest.Client) uint32 {
 	t.Helper()
-	reg, _ := c.registry()
-	id := c.bind(reg, 1, "test_obj", 1)
-	require.Empty(t, c.roundtrip())
+	reg, _ := c.MustRegistry()
+	id := c.MustBindOn(reg, 1, "test_obj", 1)
+	require.Empty(t, c.MustRoundtrip())
 	return id
 }
 
-func takeFD(id, a, b uint32) []byte {
-	return encode(id, testReqTakeFD, func(e *wire.Encoder) { e.Uint(a); e.FD(0); e.Uint(b) })
+// takeFD encodes take_fd with a placeholder fd: the tests pass the real fds
+// to the write that carries the batch.
+func takeFD(tb testing.TB, id, a, b uint32) []byte {
+	return rawwiretest.Encode(tb, id, testReqTakeFD, func(e *wire.Encoder) { e.Uint(a); e.FD(0); e.Uint(b) })
 }
 
 func TestFDsHandedOutInMessageOrder(t *testing.T) {
@@ -39,15 +43,15 @@ func TestFDsHandedOutInMessageOrder(t *testing.T) {
 	// Three messages with an fd in the middle of each, in one sendmsg
 	// carrying three fds.
 	var batch []byte
-	batch = append(batch, takeFD(id, 1, 10)...)
-	batch = append(batch, takeFD(id, 2, 20)...)
-	batch = append(batch, takeFD(id, 3, 30)...)
-	c.write(batch, fd1, fd2, fd3)
+	batch = append(batch, takeFD(t, id, 1, 10)...)
+	batch = append(batch, takeFD(t, id, 2, 20)...)
+	batch = append(batch, takeFD(t, id, 3, 30)...)
+	c.MustWriteRaw(batch, fd1, fd2, fd3)
 	// A message split over two writes, its fd arriving with the first half.
-	m := takeFD(id, 4, 40)
-	c.write(m[:6], fd4)
-	c.write(m[6:])
-	require.Empty(t, c.roundtrip())
+	m := takeFD(t, id, 4, 40)
+	c.MustWriteRaw(m[:6], fd4)
+	c.MustWriteRaw(m[6:])
+	require.Empty(t, c.MustRoundtrip())
 
 	want := []fdCall{{1, 10, ino1}, {2, 20, ino2}, {3, 30, ino3}, {4, 40, ino4}}
 	for _, w := range want {
@@ -70,10 +74,13 @@ func TestTooManyFDsInOneSendmsgDropsClient(t *testing.T) {
 	}
 	var batch []byte
 	for i := range fds {
-		batch = append(batch, takeFD(id, uint32(i), 0)...)
+		batch = append(batch, takeFD(t, id, uint32(i), 0)...)
 	}
-	c.write(batch, fds...)
-	c.expectEOF()
+	c.MustWriteRaw(batch, fds...)
+	// Only the drop is asserted: headway dispatches what it read before
+	// noticing the truncated fds, so the take_fd left without an fd may be
+	// answered with an error first.
+	c.MustReadUntilClose()
 }
 
 // TestFDEventInOwnSendmsg reads the way go-wayland does, one message at a
@@ -87,16 +94,16 @@ func TestFDEventInOwnSendmsg(t *testing.T) {
 	c := connect(t, d)
 	id := bindTest(t, c)
 	var batch []byte
-	batch = append(batch, encode(id, testReqFlood, func(e *wire.Encoder) { e.Uint(1) })...)
-	batch = append(batch, encode(id, testReqSendFD, nil)...)
-	c.write(batch)
+	batch = append(batch, rawwiretest.Encode(t, id, testReqFlood, func(e *wire.Encoder) { e.Uint(1) })...)
+	batch = append(batch, rawwiretest.Encode(t, id, testReqSendFD, nil)...)
+	c.MustWriteRaw(batch)
 
 	oob := make([]byte, unix.CmsgSpace(4*4))
 	readMsg := func(size int) (body []byte, fds []int) {
 		buf := make([]byte, size)
 		got := 0
 		for got < size {
-			n, oobn, _, _, err := c.conn.ReadMsgUnix(buf[got:], oob)
+			n, oobn, _, _, err := c.Conn().ReadMsgUnix(buf[got:], oob)
 			require.NoError(t, err)
 			require.NotZero(t, n)
 			if oobn > 0 {
@@ -134,16 +141,16 @@ func TestClientThatStopsReadingIsDropped(t *testing.T) {
 	slowID := bindTest(t, slow)
 	otherID := bindTest(t, other)
 	// Far more than any socket buffer plus the 4096-byte bound.
-	slow.send(slowID, testReqFlood, func(e *wire.Encoder) { e.Uint(1 << 20) })
+	slow.MustSend(slowID, testReqFlood, func(e *wire.Encoder) { e.Uint(1 << 20) })
 	// The slow client's resources are destroyed when it is dropped.
 	require.Equal(t, slowID, waitDestroyed(t, h))
 	// The other client carries on.
-	assert.Empty(t, other.roundtrip())
-	other.send(otherID, testReqFlood, func(e *wire.Encoder) { e.Uint(3) })
-	ms := other.roundtrip()
+	assert.Empty(t, other.MustRoundtrip())
+	other.MustSend(otherID, testReqFlood, func(e *wire.Encoder) { e.Uint(3) })
+	ms := other.MustRoundtrip()
 	require.Len(t, ms, 3)
 	// The slow client, reading at last, finds its connection closed.
-	slow.expectEOF()
+	slow.MustExpectDisconnect()
 }
 
 func waitDestroyed(t *testing.T, h *testHandler) uint32 {
@@ -164,14 +171,15 @@ func TestPanickingHandlerCostsOnlyItsClient(t *testing.T) {
 	good := connect(t, d)
 	badID := bindTest(t, bad)
 	bindTest(t, good)
-	bad.send(badID, testReqBoom, nil)
-	ms := bad.expectEOF()
-	require.NotEmpty(t, ms)
-	e := parseError(t, ms[len(ms)-1])
-	assert.Equal(t, uint32(1), e.object)
-	assert.Equal(t, ErrorImplementation, e.code)
-	assert.Contains(t, e.message, "test_obj#4.boom")
-	assert.Empty(t, good.roundtrip())
+	bad.MustSend(badID, testReqBoom, nil)
+	// ExpectError also requires the error to be the last thing before the
+	// connection closes.
+	e := bad.MustExpectError()
+	assert.Equal(t, uint32(1), e.Object)
+	assert.Equal(t, "wl_display", e.Interface)
+	assert.Equal(t, ErrorImplementation, e.Code)
+	assert.Contains(t, e.Message, "test_obj#4.boom")
+	assert.Empty(t, good.MustRoundtrip())
 }
 
 // doSync runs fn on the display's loop and returns once it has run.
@@ -189,24 +197,24 @@ func doSync(t *testing.T, d *Display, fn func()) {
 func TestGlobalAddAndRemoveReachRegistries(t *testing.T) {
 	d := startDisplay(t, newTestHandler())
 	c := connect(t, d)
-	reg, _ := c.registry()
+	reg, _ := c.MustRegistry()
 	var g *Global
 	// Do is asynchronous: wait until the loop has run each change, or
 	// the client's sync may overtake it.
 	doSync(t, d, func() { g = d.AddGlobal(CallbackInterface, 1, nil) })
-	ms := c.roundtrip()
+	ms := c.MustRoundtrip()
 	require.Len(t, ms, 1)
-	assert.Equal(t, registryEventGlobal, ms[0].opcode)
+	assert.Equal(t, registryEventGlobal, ms[0].Opcode)
 	doSync(t, d, func() { g.Remove() })
-	ms = c.roundtrip()
+	ms = c.MustRoundtrip()
 	require.Len(t, ms, 1)
-	assert.Equal(t, reg, ms[0].obj)
-	assert.Equal(t, registryEventGlobalRemove, ms[0].opcode)
-	assert.Equal(t, uint32(2), u32(t, ms[0]))
+	assert.Equal(t, reg, ms[0].Object)
+	assert.Equal(t, registryEventGlobalRemove, ms[0].Opcode)
+	assert.Equal(t, uint32(2), rawwiretest.Uint(t, ms[0]))
 	// Binding the removed global fails like an unknown name.
-	c.bind(reg, 2, "wl_callback", 1)
-	ms = c.expectEOF()
-	assert.Equal(t, errorEvent{reg, ErrorInvalidObject, "invalid global wl_callback (2)"}, parseError(t, ms[len(ms)-1]))
+	c.MustBindOn(reg, 2, "wl_callback", 1)
+	assert.Equal(t, &rawwire.DisplayError{Object: reg, Interface: "wl_registry", Code: ErrorInvalidObject, Message: "invalid global wl_callback (2)"},
+		c.MustExpectError())
 }
 
 type lockedBuffer struct {
@@ -230,9 +238,9 @@ func TestTraceFormat(t *testing.T) {
 	var buf lockedBuffer
 	d := startDisplay(t, newTestHandler(), WithTrace(&buf))
 	c := connect(t, d)
-	reg, _ := c.registry()
-	c.bind(reg, 1, "test_obj", 1)
-	c.roundtrip()
+	reg, _ := c.MustRegistry()
+	c.MustBindOn(reg, 1, "test_obj", 1)
+	c.MustRoundtrip()
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	stamp := regexp.MustCompile(`^\[ *\d{1,10}\.\d{3}\] `)
 	var got []string
@@ -277,21 +285,22 @@ func TestSlowButReadingClientGetsEverything(t *testing.T) {
 	id := bindTest(t, c)
 	const n = 50000 // 600 KB: more than a Unix socket buffers
 	var batch []byte
-	batch = append(batch, encode(id, testReqFlood, func(e *wire.Encoder) { e.Uint(n) })...)
-	batch = append(batch, encode(id, testReqSendFD, nil)...)
-	c.write(batch)
+	batch = append(batch, rawwiretest.Encode(t, id, testReqFlood, func(e *wire.Encoder) { e.Uint(n) })...)
+	batch = append(batch, rawwiretest.Encode(t, id, testReqSendFD, nil)...)
+	c.MustWriteRaw(batch)
 	for i := uint32(0); i < n; i++ {
-		m := c.mustRead()
-		require.Equal(t, id, m.obj)
-		require.Equal(t, i, u32(t, m))
+		m := c.MustRead()
+		require.Equal(t, id, m.Object)
+		require.Empty(t, m.FDs)
+		require.Equal(t, i, rawwiretest.Uint(t, m))
 	}
-	m := c.mustRead()
-	require.Equal(t, uint16(1), m.opcode)
-	require.Len(t, c.fds, 1)
+	m := c.MustRead()
+	require.Equal(t, uint16(1), m.Opcode)
+	require.Len(t, m.FDs, 1)
 	var st unix.Stat_t
-	require.NoError(t, unix.Fstat(c.fds[0], &st))
+	require.NoError(t, unix.Fstat(m.FDs[0], &st))
 	assert.Equal(t, ino, st.Ino)
-	unix.Close(c.fds[0])
-	assert.Equal(t, uint32(7), u32(t, c.mustRead()))
-	assert.Empty(t, c.roundtrip())
+	m.CloseFDs()
+	assert.Equal(t, uint32(7), rawwiretest.Uint(t, c.MustRead()))
+	assert.Empty(t, c.MustRoundtrip())
 }

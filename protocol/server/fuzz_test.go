@@ -4,21 +4,22 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/headwaywl/headway/clients/rawwire/rawwiretest"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/stretchr/testify/require"
 )
 
-func fuzzSeeds() [][]byte {
+func fuzzSeeds(tb testing.TB) [][]byte {
 	var s []byte
-	s = append(s, encode(1, displayRequestGetRegistry, func(e *wire.Encoder) { e.NewID(2) })...)
-	s = append(s, encode(1, displayRequestSync, func(e *wire.Encoder) { e.NewID(3) })...)
-	s = append(s, encode(2, registryRequestBind, func(e *wire.Encoder) { e.Uint(1); e.UntypedNewID("test_obj", 1, 4) })...)
-	s = append(s, takeFD(4, 1, 2)...)
-	s = append(s, encode(4, testReqFlood, func(e *wire.Encoder) { e.Uint(5) })...)
-	s = append(s, encode(4, testReqDestroy, nil)...)
+	s = append(s, rawwiretest.Encode(tb, 1, displayRequestGetRegistry, func(e *wire.Encoder) { e.NewID(2) })...)
+	s = append(s, rawwiretest.Encode(tb, 1, displayRequestSync, func(e *wire.Encoder) { e.NewID(3) })...)
+	s = append(s, rawwiretest.Encode(tb, 2, registryRequestBind, func(e *wire.Encoder) { e.Uint(1); e.UntypedNewID("test_obj", 1, 4) })...)
+	s = append(s, takeFD(tb, 4, 1, 2)...)
+	s = append(s, rawwiretest.Encode(tb, 4, testReqFlood, func(e *wire.Encoder) { e.Uint(5) })...)
+	s = append(s, rawwiretest.Encode(tb, 4, testReqDestroy, nil)...)
 	return [][]byte{
 		s,
-		encode(1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) }),
+		rawwiretest.Encode(tb, 1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) }),
 		{1, 0, 0, 0, 0, 0, 0x10, 0x20},
 		{1, 0, 0, 0, 1, 0, 4, 0},
 		{},
@@ -29,7 +30,7 @@ func fuzzSeeds() [][]byte {
 // with some queued fds, to a client's reader/dispatcher: no panic, input
 // and output stay bounded, and a broken stream ends in a disconnect.
 func FuzzClientInput(f *testing.F) {
-	for _, s := range fuzzSeeds() {
+	for _, s := range fuzzSeeds(f) {
 		f.Add(s, uint8(0), uint8(1))
 		f.Add(s, uint8(5), uint8(2))
 	}
