@@ -41,8 +41,8 @@
 // Wrapping pixman itself would need cgo and libpixman on every machine
 // that builds headway, which otherwise uses no cgo at all. The one pure-Go banded
 // region package found (github.com/PekingSpades/region, first published in
-// 2026) has no tagged release and no importers, and its clamping of
-// out-of-range input is undocumented; the code here is small, and its
+// 2026) has no tagged release and no importers, and its documentation
+// does not say what out-of-range input does; the code here is small, and its
 // hostile-input behaviour must be ours to specify and test because the
 // compositor feeds it untrusted client rectangles. The operations follow
 // pixman's documented behaviour (pixman.h and its region tests), which the
