@@ -2,9 +2,9 @@
 // records about each client's negotiation (binds, buffers, protocol
 // errors) and each frame (composition, commits, presentation), written as
 // JSON lines that CI compares between runs with "headway log normalize"
-// and asserts on. It owns the versioned schema,
-// the encoder, the reader and normalization, and imports only the standard
-// library so that clients and tools can read logs without the compositor.
+// and asserts on. It owns the versioned schema, the encoder, the reader
+// and normalization, and imports only the standard library so that
+// clients and tools can read logs without the compositor.
 //
 // # Lines
 //
