@@ -39,12 +39,12 @@
 // Why not an existing library. image.Rectangle is a single rectangle and
 // image's Union of two is their bounding box, not their pixel union.
 // Wrapping pixman itself would need cgo and libpixman on every machine
-// that builds headway, which otherwise uses no cgo at all. The one pure-Go banded
-// region package found (github.com/PekingSpades/region, first published in
-// 2026) has no tagged release and no importers, and its documentation
-// does not say what out-of-range input does; the code here is small, and its
-// hostile-input behaviour must be ours to specify and test because the
-// compositor feeds it untrusted client rectangles. The operations follow
+// that builds headway, which otherwise uses no cgo at all. The one pure-Go
+// banded region package found (github.com/PekingSpades/region, first
+// published in 2026) has no tagged release and no importers, and its
+// documentation does not say what out-of-range input does; the code here
+// is small, and its hostile-input behaviour must be ours to specify and
+// test because the compositor feeds it untrusted client rectangles. The operations follow
 // pixman's documented behaviour (pixman.h and its region tests), which the
 // tests reproduce.
 package region
