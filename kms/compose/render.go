@@ -59,7 +59,8 @@ type Target struct {
 
 // LayerError says which layer failed: Layer indexes Render's layers (or,
 // inside Compose's errors, the frame's planes). Err wraps EFAULT when the
-// layer's memory faulted, EINVAL when the layer or its source is invalid.
+// layer's memory faulted, EINVAL when the layer or its source is invalid,
+// pixfmt.ErrUnsupported for a format (or YUV encoding) it cannot read.
 type LayerError struct {
 	Layer int
 	Err   error
