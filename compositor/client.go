@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/headwaywl/headway/compositor/neglog"
 	"github.com/headwaywl/headway/protocol/server"
 )
 
@@ -27,6 +28,7 @@ type clientData struct {
 	pointers  []*server.Resource
 	cursor    *surface // the pointer's cursor surface, if set
 	gone      bool
+	logID     neglog.ClientID
 }
 
 // clientFor returns the data of cl, creating it (and its stable name) the
@@ -70,14 +72,16 @@ func (c *Compositor) clientGone(cl *server.Client) {
 	}
 	cd.gone = true
 	delete(c.clients, cl)
-	reason := "disconnected"
+	// EOF and a reset say the same (the client went away) and which one a
+	// run sees is timing: the detail is volatile.
+	reason, detail := "disconnected", ""
 	pe := cl.Error()
 	if pe.Sent {
 		reason = "protocol_error"
 	} else if err := cl.FailErr(); err != nil {
-		reason = "connection: " + err.Error()
+		detail = err.Error()
 	}
-	c.nlog.clientDisconnect(cd, reason, pe)
+	c.nlog.clientDisconnect(cd, reason, detail, pe)
 	c.seat.clientGone(cd)
 	c.scene.changed()
 	c.lockstepKick()

@@ -109,6 +109,9 @@ type Compositor struct {
 	captures    []*captureReq
 	advanceReqs []*advanceReq
 	shm         *shmGlobal
+	globalNames map[string]uint32
+	socketName  string
+	lastShown   map[*surface]bool
 	lastSig     []layerSig // what the last latched frame showed
 	sigScratch  []layerSig
 
@@ -134,11 +137,13 @@ func New(cfg Config) (*Compositor, error) {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	c := &Compositor{
-		cfg:       cfg,
-		log:       lg,
-		clients:   make(map[*server.Client]*clientData),
-		pidNames:  make(map[int32]string),
-		nameCount: make(map[string]int),
+		cfg:         cfg,
+		log:         lg,
+		clients:     make(map[*server.Client]*clientData),
+		pidNames:    make(map[int32]string),
+		nameCount:   make(map[string]int),
+		globalNames: make(map[string]uint32),
+		lastShown:   make(map[*surface]bool),
 	}
 	opts := append([]server.Option{server.WithLogger(lg)}, cfg.ServerOptions...)
 	c.display = server.NewDisplay(opts...)
@@ -181,7 +186,7 @@ func (c *Compositor) Run(ctx context.Context) error {
 	err = c.display.Run(ctx)
 	c.out.stop()
 	c.display.Do(func() {}) // nothing runs any more; keep Do callers from blocking
-	c.nlog.close()
+	c.nlog.flush(c)         // the loop and the output path have stopped
 	return err
 }
 

@@ -43,12 +43,14 @@ type lockState struct {
 
 // lockState is what the lockstep clock decides on: whether some surface
 // committed since the last latch, and which clients were given a frame
-// callback at the last vblank and have not committed since.
+// callback at the last vblank, or a first configure, and have not
+// committed (a buffer) since. Counting the configure makes clients that
+// set up together map in the same frame, whichever is scheduled first.
 func (c *Compositor) lockState() lockState {
 	st := lockState{unlatched: c.scene.dirty}
 	for _, cd := range c.clients {
 		for _, s := range cd.surfaces {
-			if s.frameWaiter {
+			if s.frameWaiter || s.awaitingFirstBuffer() {
 				st.waiting = append(st.waiting, cd.name)
 				break
 			}
@@ -87,7 +89,11 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 	}
 	vis := c.scene.visible(nil, cursor, int32(c.seat.px>>8), int32(c.seat.py>>8))
 	c.scene.dirty = false
-	shown := make(map[*surface]bool, len(vis))
+	for s := range c.lastShown {
+		s.latched = false
+	}
+	clear(c.lastShown)
+	shown := c.lastShown
 	sig := c.sigScratch[:0]
 	for _, p := range vis {
 		b := p.s.buf
@@ -95,6 +101,7 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 			continue
 		}
 		shown[p.s] = true
+		p.s.latched = true
 		src, dst, rot := layerOf(p)
 		b.ref()
 		snap.layers = append(snap.layers, snapLayer{buf: b, src: b.source(), srcRect: src, dst: dst, rot: rot})
@@ -197,7 +204,7 @@ func (c *Compositor) presented(snap *frameSnap, seq uint64, ts int64) {
 			}
 		}
 		_ = presentation.WpPresentationFeedbackSendPresented(f.fb, uint32(sec>>32), uint32(sec), nsec, refresh, uint32(seq>>32), uint32(seq), flags)
-		c.nlog.presentation(f.s, f.fb, "presented", seq, presentFlagNames(flags), refresh, sec, nsec)
+		c.nlog.presented(f.s, seq, presentFlagNames(flags), refresh, sec, nsec)
 		f.fb.Destroy()
 	}
 }

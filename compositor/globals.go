@@ -26,25 +26,29 @@ const (
 )
 
 func (c *Compositor) addGlobals() {
-	d := c.display
 	c.shm = c.newShm()
-	d.AddGlobal(wayland.WlCompositorInterface, versionCompositor, (&compositorGlobal{c}).bind)
-	d.AddGlobal(wayland.WlSubcompositorInterface, versionSubcompositor, (&subcompositorGlobal{c}).bind)
-	d.AddGlobal(wayland.WlShmInterface, versionShm, c.shm.bind)
-	d.AddGlobal(wayland.WlOutputInterface, versionOutput, c.bindOutput)
-	d.AddGlobal(xdgshell.XdgWmBaseInterface, versionXdgWmBase, (&xdgWmBase{c: c}).bind)
-	d.AddGlobal(wayland.WlSeatInterface, versionSeat, c.seat.bind)
-	d.AddGlobal(wayland.WlDataDeviceManagerInterface, versionDataDevice, (&dataDeviceManager{c}).bind)
-	d.AddGlobal(viewporter.WpViewporterInterface, versionViewporter, (&viewporterGlobal{c}).bind)
-	d.AddGlobal(presentation.WpPresentationInterface, versionPresentation, (&presentationGlobal{c}).bind)
-	d.AddGlobal(singlepixel.WpSinglePixelBufferManagerV1Interface, versionSinglePixel, (&singlePixelManager{c}).bind)
-	d.AddGlobal(headwaytest.HeadwayTestV1Interface, versionTest, (&testGlobal{c}).bind)
+	c.addGlobal(wayland.WlCompositorInterface, versionCompositor, (&compositorGlobal{c}).bind)
+	c.addGlobal(wayland.WlSubcompositorInterface, versionSubcompositor, (&subcompositorGlobal{c}).bind)
+	c.addGlobal(wayland.WlShmInterface, versionShm, c.shm.bind)
+	c.addGlobal(wayland.WlOutputInterface, versionOutput, c.bindOutput)
+	c.addGlobal(xdgshell.XdgWmBaseInterface, versionXdgWmBase, (&xdgWmBase{c: c}).bind)
+	c.addGlobal(wayland.WlSeatInterface, versionSeat, c.seat.bind)
+	c.addGlobal(wayland.WlDataDeviceManagerInterface, versionDataDevice, (&dataDeviceManager{c}).bind)
+	c.addGlobal(viewporter.WpViewporterInterface, versionViewporter, (&viewporterGlobal{c}).bind)
+	c.addGlobal(presentation.WpPresentationInterface, versionPresentation, (&presentationGlobal{c}).bind)
+	c.addGlobal(singlepixel.WpSinglePixelBufferManagerV1Interface, versionSinglePixel, (&singlePixelManager{c}).bind)
+	c.addGlobal(headwaytest.HeadwayTestV1Interface, versionTest, (&testGlobal{c}).bind)
+}
+
+func (c *Compositor) addGlobal(iface *server.Interface, version uint32, bind func(*server.Client, *server.Resource)) {
+	g := c.display.AddGlobal(iface, version, bind)
+	c.globalNames[iface.Name] = g.Name()
 }
 
 // bound records a bind in the negotiation log.
 func (c *Compositor) bound(cl *server.Client, r *server.Resource) {
 	cd := c.clientFor(cl)
-	c.nlog.bind(cd, r.Interface().Name, r.Version())
+	c.nlog.bind(cd, r.Interface().Name, r.Version(), c.globalNames[r.Interface().Name])
 }
 
 // wl_output: one, from the profile's first connector.
@@ -115,7 +119,7 @@ func (c *Compositor) discardFeedback(s *surface, fb *server.Resource) {
 		return
 	}
 	_ = presentation.WpPresentationFeedbackSendDiscarded(fb)
-	c.nlog.presentation(s, fb, "discarded", 0, nil, 0, 0, 0)
+	c.nlog.discarded(s)
 	fb.Destroy()
 }
 

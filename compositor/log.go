@@ -1,25 +1,166 @@
 package compositor
 
 import (
+	"errors"
+	"syscall"
+
+	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"time"
 
+	"github.com/headwaywl/headway/compositor/neglog"
+	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/protocol/server"
 )
 
-type negLog struct{}
-
-func newNegLog(w io.Writer) *negLog                                        { return &negLog{} }
-func (l *negLog) setFrame(uint64)                                          {}
-func (l *negLog) flush(*Compositor)                                        {}
-func (l *negLog) close()                                                   {}
-func (l *negLog) output(*Compositor)                                       {}
-func (l *negLog) clientConnect(*clientData)                                {}
-func (l *negLog) clientName(*clientData, string)                           {}
-func (l *negLog) clientDisconnect(*clientData, string, server.PostedError) {}
-func (l *negLog) bind(*clientData, string, uint32)                         {}
-func (l *negLog) bufferImport(*clientData, *buffer)                        {}
-func (l *negLog) presentation(*surface, *server.Resource, string, uint64, []string, uint32, uint64, uint32) {
+// negLog feeds the negotiation log. Lines of one frame are collected in a
+// neglog.Batch and written at the end of the frame, ordered by client
+// stable name and per-client ordinal (compositor-wide lines first), so two
+// clients acting in one frame give the same bytes whichever was handled
+// first. Names are resolved at the flush: a client named through
+// headway_test_v1 after its binds has every line of that frame under its
+// new name. Runs on the loop only.
+type negLog struct {
+	w       *neglog.Writer
+	batch   neglog.Batch
+	clients map[neglog.ClientID]*clientData
+	nextID  neglog.ClientID
+	log     interface{ Warn(string, ...any) }
 }
-func (l *negLog) lockstepTimeout([]string, time.Duration) {}
-func (l *negLog) frame(*Compositor, *frameSnap)           {}
+
+func newNegLog(w io.Writer) *negLog {
+	if w == nil {
+		return &negLog{}
+	}
+	return &negLog{w: neglog.NewWriter(w), clients: map[neglog.ClientID]*clientData{}}
+}
+
+func (l *negLog) on() bool { return l != nil && l.w != nil }
+
+func (l *negLog) idOf(cd *clientData) neglog.ClientID {
+	if cd.logID == 0 {
+		l.nextID++
+		cd.logID = l.nextID
+		l.clients[cd.logID] = cd
+	}
+	return cd.logID
+}
+
+func (l *negLog) add(cd *clientData, ev neglog.Event) {
+	if !l.on() {
+		return
+	}
+	id := neglog.NoClient
+	if cd != nil {
+		id = l.idOf(cd)
+	}
+	l.batch.Add(id, ev)
+}
+
+func (l *negLog) setFrame(seq uint64) {
+	if l.on() {
+		l.batch.SetFrame(seq)
+	}
+}
+
+// flush writes the frame's lines; it runs after every frame and at
+// shutdown.
+func (l *negLog) flush(c *Compositor) {
+	if !l.on() || l.batch.Len() == 0 {
+		return
+	}
+	err := l.batch.Flush(l.w, func(id neglog.ClientID) string {
+		if cd := l.clients[id]; cd != nil {
+			return cd.name
+		}
+		return ""
+	})
+	if err != nil {
+		c.log.Warn("compositor: negotiation log", "err", err)
+	}
+	for id, cd := range l.clients {
+		if cd.gone {
+			delete(l.clients, id)
+			l.batch.Forget(id)
+		}
+	}
+}
+
+func (l *negLog) output(c *Compositor) {
+	m := &c.out.mode
+	l.add(nil, neglog.Output(neglog.OutputInfo{
+		Profile:       c.out.profileName,
+		Mode:          fmt.Sprintf("%dx%d@%d", m.HDisplay, m.VDisplay, m.RefreshRate()),
+		PrimaryFormat: fourcc.DRMName(c.out.format),
+		Clock:         c.cfg.Clock.String(),
+		MonoBaseNs:    c.out.monoBase,
+		Socket:        c.socketName,
+	}))
+}
+
+func (l *negLog) clientConnect(cd *clientData) { l.add(cd, neglog.ClientConnect(cd.comm, int(cd.pid))) }
+
+func (l *negLog) clientName(cd *clientData, old string) { l.add(cd, neglog.ClientName(cd.name, old)) }
+
+func (l *negLog) clientDisconnect(cd *clientData, reason, detail string, pe server.PostedError) {
+	var perr *neglog.ProtocolError
+	if pe.Sent {
+		perr = &neglog.ProtocolError{Interface: pe.Interface, Code: pe.Code, Message: pe.Message}
+	}
+	ev := neglog.ClientDisconnect(reason, perr)
+	if detail != "" {
+		ev.Vol = append(ev.Vol, neglog.Field{Key: "detail", Value: neglog.Str(detail)})
+	}
+	l.add(cd, ev)
+}
+
+func (l *negLog) bind(cd *clientData, iface string, version, global uint32) {
+	l.add(cd, neglog.Bind(iface, version, global))
+}
+
+func (l *negLog) bufferImport(cd *clientData, b *buffer) {
+	info, _ := fourcc.Lookup(b.format)
+	typ := neglog.BufferSHM
+	if b.kind == bufferSinglePixel {
+		typ = neglog.BufferSinglePixel
+	}
+	l.add(cd, neglog.BufferImport(neglog.Buffer{ID: b.res.ID(), Type: typ, Format: info.Name, Fourcc: info.FourCC,
+		Width: b.width, Height: b.height, Stride: uint32(b.stride)}))
+}
+
+func (l *negLog) presented(s *surface, seq uint64, flags []string, refresh uint32, sec uint64, nsec uint32) {
+	l.add(s.owner, neglog.Presentation(s.res.ID(), seq, flags, uint64(refresh), int64(sec), int64(nsec)))
+}
+
+func (l *negLog) discarded(s *surface) { l.add(s.owner, neglog.PresentationDiscarded(s.res.ID())) }
+
+func (l *negLog) lockstepTimeout(waiting []string, timeout time.Duration) {
+	l.add(nil, neglog.LockstepTimeout(waiting, timeout.Milliseconds()))
+}
+
+func (l *negLog) frame(c *Compositor, snap *frameSnap) {
+	if !l.on() || (!snap.damaged && !snap.committed && snap.commitErr == nil) {
+		return
+	}
+	crc, ok := c.out.crcAt(snap.seq)
+	l.add(nil, neglog.FrameRender(neglog.Render{Surfaces: len(snap.layers), Damaged: snap.damaged, CRC: crc, HasCRC: ok, PrimaryFormat: fourcc.DRMName(c.out.format)}))
+	if snap.committed || snap.commitErr != nil {
+		result := "ok"
+		if snap.commitErr != nil {
+			result = errnoName(snap.commitErr)
+		}
+		l.add(nil, neglog.FrameCommit(snap.fb, []string{"PAGE_FLIP_EVENT", "NONBLOCK"}, result))
+	}
+}
+
+// errnoName names a commit's errno as the kernel headers do ("EBUSY").
+func errnoName(err error) string {
+	var e syscall.Errno
+	if errors.As(err, &e) {
+		if n := unix.ErrnoName(e); n != "" {
+			return n
+		}
+	}
+	return err.Error()
+}

@@ -63,7 +63,7 @@ func ctxT(t testing.TB) context.Context {
 
 // tclient is a raw-wire test client with the compositor's globals bound.
 type tclient struct {
-	t       testing.TB
+	t testing.TB
 	*rawwire.Client
 	globals map[string]rawwire.Global
 	bound   map[string]uint32

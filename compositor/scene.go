@@ -30,7 +30,15 @@ func newScene() *scene {
 
 func (sc *scene) changed() { sc.gen++ }
 
-func (sc *scene) committed(s *surface) { sc.dirty = true }
+// committed notes a commit. Only one that can change the output makes a
+// frame due: a surface that is or was shown. A role's initial commit
+// (nothing attached yet) must not start a vblank, or clients that set up
+// in parallel would see frame numbers that depend on scheduling.
+func (sc *scene) committed(s *surface) {
+	if s.latched || s.mapped() {
+		sc.dirty = true
+	}
+}
 
 func (sc *scene) addToplevel(s *surface) {
 	sc.toplevels = append(sc.toplevels, s)
@@ -38,6 +46,9 @@ func (sc *scene) addToplevel(s *surface) {
 }
 
 func (sc *scene) removeToplevel(s *surface) {
+	if s.latched {
+		sc.dirty = true // it must disappear from the output
+	}
 	sc.toplevels = removeSurface(sc.toplevels, s)
 	delete(sc.level, s)
 	delete(sc.pos, s)

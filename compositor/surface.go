@@ -92,6 +92,7 @@ type surface struct {
 	destroyed   bool
 	cursorOf    *clientData // a cursor surface of this client's pointer
 	frameWaiter bool        // its frame callback fired at the last vblank (lockstep)
+	latched     bool        // the last latched frame showed it
 }
 
 // role is what a surface is for; at most one in its life (xdg toplevel,
@@ -498,6 +499,9 @@ func (s *surface) destroy() {
 			cd.surfaces = append(cd.surfaces[:i], cd.surfaces[i+1:]...)
 			break
 		}
+	}
+	if s.latched {
+		c.scene.dirty = true
 	}
 	c.scene.remove(s)
 	c.seat.surfaceGone(s)

@@ -165,6 +165,16 @@ func (p *positioner) place() (x, y, w, h int32) {
 	return x + p.offX, y + p.offY, p.w, p.h
 }
 
+// awaitingFirstBuffer says the surface was configured as a toplevel or
+// popup and has not shown a buffer yet: the client owes a commit.
+func (s *surface) awaitingFirstBuffer() bool {
+	xs, ok := s.role.(*xdgSurface)
+	if !ok || xs.dead || !xs.initial || s.buf != nil {
+		return false
+	}
+	return (xs.toplevel != nil && xs.toplevel.res.Alive()) || (xs.popup != nil && xs.popup.res.Alive())
+}
+
 // xdgSurface is the xdg_surface role object; toplevel or popup hang off it.
 type xdgSurface struct {
 	wm   *xdgWmBase

@@ -86,8 +86,9 @@ type Client struct {
 
 // PostedError is the wl_display.error a client was sent.
 type PostedError struct {
-	Sent    bool
-	Object  uint32
+	Sent      bool
+	Object    uint32
+	Interface string // of the object in error, as the client's table had it
 	Code    uint32
 	Message string
 }
@@ -301,6 +302,9 @@ func (c *Client) postError(object, code uint32, msg string) {
 	}
 	c.display.log.Debug("wayland: client error", "object", object, "code", code, "message", msg)
 	c.posted = PostedError{Sent: true, Object: object, Code: code, Message: msg}
+	if r := c.Lookup(object); r != nil {
+		c.posted.Interface = r.iface.Name
+	}
 	c.errored = true
 	c.display.doom(c)
 }
