@@ -65,6 +65,10 @@ func (b *buffer) dropMemory() {
 		b.m.unref()
 		b.m = nil
 	}
+	if b.pool != nil {
+		b.pool.unref()
+		b.pool = nil
+	}
 }
 
 // resourceGone runs when the client destroys the wl_buffer (or goes away).

@@ -214,43 +214,33 @@ func layerOf(p placed) (src, dst device.Rect, rot profile.Rotation) {
 	} else {
 		bx, by, bbw, bbh = 0, 0, int64(tw)*256, int64(th)*256
 	}
-	// Back into buffer coordinates: the inverse of the buffer transform.
-	bx, by, bbw, bbh = boxTransform(bx, by, bbw, bbh, invertTransform(s.transform), int64(tw)*256, int64(th)*256)
+	// Into buffer coordinates.
+	bx, by, bbw, bbh = surfaceToBuffer(bx, by, bbw, bbh, s.transform, int64(tw)*256, int64(th)*256)
 	src = device.Rect{X1: int32(bx << 8), Y1: int32(by << 8), X2: int32((bx + bbw) << 8), Y2: int32((by + bbh) << 8)}
 	dst = device.Rect{X1: p.x, Y1: p.y, X2: p.x + s.width, Y2: p.y + s.height}
 	return src, dst, transformRotation[s.transform]
 }
 
-// invertTransform is wl_output_transform's inverse: rotations invert,
-// flipped ones are their own inverse.
-func invertTransform(t int32) int32 {
-	switch t {
-	case 1:
-		return 3
-	case 3:
-		return 1
-	}
-	return t
-}
-
-// boxTransform maps a box inside a w x h space under wl_output transform
-// t, as wlroots' wlr_box_transform and weston's matrices do.
-func boxTransform(x, y, bw, bh int64, t int32, w, h int64) (int64, int64, int64, int64) {
+// surfaceToBuffer maps a box of a w x h surface into the buffer drawn
+// with buffer transform t: weston's weston_transformed_coord (the
+// corrected table of current weston, where 90 maps (x, y) to
+// (y, w - x)), applied to a box's corners.
+func surfaceToBuffer(x, y, bw, bh int64, t int32, w, h int64) (int64, int64, int64, int64) {
 	switch t {
 	case 1: // 90
-		return h - y - bh, x, bh, bw
+		return y, w - x - bw, bh, bw
 	case 2: // 180
 		return w - x - bw, h - y - bh, bw, bh
 	case 3: // 270
-		return y, w - x - bw, bh, bw
+		return h - y - bh, x, bh, bw
 	case 4: // flipped
 		return w - x - bw, y, bw, bh
 	case 5: // flipped 90
-		return h - y - bh, w - x - bw, bh, bw
+		return y, x, bh, bw
 	case 6: // flipped 180
 		return x, h - y - bh, bw, bh
 	case 7: // flipped 270
-		return y, x, bh, bw
+		return h - y - bh, w - x - bw, bh, bw
 	}
 	return x, y, bw, bh
 }
@@ -264,7 +254,7 @@ var transformRotation = [8]profile.Rotation{
 	profile.Rotate180,
 	profile.Rotate90,
 	profile.Rotate0 | profile.ReflectX,
-	profile.Rotate270 | profile.ReflectX,
-	profile.Rotate180 | profile.ReflectX,
 	profile.Rotate90 | profile.ReflectX,
+	profile.Rotate180 | profile.ReflectX,
+	profile.Rotate270 | profile.ReflectX,
 }

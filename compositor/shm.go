@@ -64,11 +64,23 @@ func (m *mapping) unref() {
 	}
 }
 
+// shmPool is a wl_shm_pool. Like libwayland's, it lives on after the
+// client destroys it while buffers made from it remain: their fd is
+// still needed (capture maps it writable).
 type shmPool struct {
 	c    *Compositor
 	fd   int
 	size int32
 	m    *mapping
+	refs int // the resource and every buffer
+}
+
+func (p *shmPool) unref() {
+	p.refs--
+	if p.refs == 0 && p.fd >= 0 {
+		unix.Close(p.fd)
+		p.fd = -1
+	}
 }
 
 type shmGlobal struct {
@@ -103,13 +115,12 @@ func (g *shmGlobal) CreatePool(r *server.Resource, id *server.Resource, fd int, 
 		unix.Close(fd)
 		return server.Errorf(r, uint32(wayland.WlShmErrorInvalidFd), "failed mmap fd %d: %v", fd, err)
 	}
-	p := &shmPool{c: g.c, fd: fd, size: size, m: &mapping{data: data, refs: 1}}
+	p := &shmPool{c: g.c, fd: fd, size: size, m: &mapping{data: data, refs: 1}, refs: 1}
 	id.SetData(p)
 	id.SetHandler(wayland.WlShmPoolDispatcher(p))
 	id.SetDestructor(func(*server.Resource) {
-		unix.Close(p.fd)
-		p.fd = -1
 		p.m.unref()
+		p.unref()
 	})
 	return nil
 }
@@ -131,6 +142,7 @@ func (p *shmPool) CreateBuffer(r *server.Resource, id *server.Resource, offset, 
 		return server.Errorf(r, uint32(wayland.WlShmErrorInvalidStride), "invalid width, height or stride (%dx%d, %d)", width, height, stride)
 	}
 	p.m.refs++
+	p.refs++
 	cd := p.c.clientFor(r.Client())
 	b := &buffer{
 		c: p.c, res: id, owner: cd, kind: bufferShm, format: f,
