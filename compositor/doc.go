@@ -1,0 +1,103 @@
+// Package compositor is headway's headless Wayland compositor: the place
+// where protocol (the server runtime and its generated bindings), kms (the
+// fake device and its composer), modifiers and syncobj meet. It serves
+// wl_compositor v6, wl_subcompositor, wl_shm v2, wl_output v4, xdg_wm_base
+// v6, wl_seat v9, wl_data_device_manager v3, wp_viewporter,
+// wp_presentation v2, wp_single_pixel_buffer_manager_v1 and the private
+// headway_test_v1, and shows every frame on one output of a fake KMS
+// device.
+//
+// # Layout
+//
+// One file per protocol object family, in the spirit of wlroots'
+// types/wlr_*.c: surface.go (wl_surface, wl_region, double-buffered
+// state), subsurface.go, shm.go and buffer.go (wl_shm, pools, buffers,
+// single-pixel buffers), xdg.go, seat.go (pointer, keyboard, the data
+// device stubs), viewport.go, globals.go (wl_output, wp_presentation and
+// the global list), testproto.go (headway_test_v1), client.go (stable
+// names and per-client serials), log.go (the negotiation log). The output
+// path is split as a display driver would be: scene.go (what is shown, in
+// which order and geometry), frame.go (latching a frame on the loop and
+// telling clients what became of it), output.go (the device, the clock
+// and the goroutine that renders and commits).
+//
+// # One loop, pixels elsewhere
+//
+// All protocol state lives on protocol/server's dispatch loop. At each
+// vblank the output goroutine asks the loop (Display.Call) to latch a
+// snapshot: the visible surfaces' buffers and geometry, the frame
+// callbacks and presentation feedback they carry. It renders the snapshot
+// off the loop into the back primary framebuffer with kms/compose's exact
+// arithmetic (compose.Render), commits it NONBLOCK with PAGE_FLIP_EVENT,
+// and hands the results back (Display.Do): buffers released, frame
+// callbacks sent, faults attributed. A client's round trip never waits
+// for pixels. An acquire step for explicit sync belongs between the latch
+// and the render, and a plane assigner (today: everything composited into
+// the primary) between the render and the commit.
+//
+// # Frames
+//
+// A state latched at vblank N is committed during frame N and flips at
+// N+1: frame N+1's CRC is the first to show it, and wp_presentation's
+// presented carries N+1 with vsync, hw_clock and hw_completion and the
+// mode's period as refresh. Frame callbacks are sent once frame N is
+// committed, with time N·period in ms on the virtual clocks (the vblank's
+// CLOCK_MONOTONIC time on the real one). A commit replaced before it was
+// latched gets discarded, and its buffer, never shown, is released at
+// once. Damage is a change in what the output shows (buffer, content,
+// geometry, stacking); a frame without it renders nothing and flips only
+// when presentation feedback waits for a flip.
+//
+// Buffers are held while they are a surface's current buffer or a frame
+// being rendered reads them; wl_buffer.release is sent when neither is
+// true (weston's pixman renderer keeps buffers the same way). A shm
+// buffer whose memory faults while rendering (a memfd truncated under its
+// mapping: SIGBUS, recovered by the composer as EFAULT) is dropped from
+// the frame, which is rendered again without it; the client gets wl_shm's
+// invalid_fd posted on the wl_buffer, as libwayland's
+// wl_shm_buffer_end_access does, and is disconnected. Nobody else notices.
+//
+// # Clocks
+//
+// Realtime ticks at the mode's refresh. Manual moves only when
+// headway_test_v1.advance (or Compositor.Advance) asks, one vblank at a
+// time, each frame committed before the next. Lockstep makes a vblank due
+// when a commit that can change the output has not been latched or a
+// commit awaits its flip; the vblank happens once every surface whose
+// frame callback fired at the last vblank, or which was configured and
+// owes its first buffer, has committed again, or after the lockstep
+// timeout (DefaultLockstepTimeout), which the log records as
+// lockstep_timeout so a run that relied on it is visibly not
+// deterministic. With nothing due the clock stands still. On a virtual
+// clock the modeset flips before the loop starts, so runs begin alike.
+// Presentation timestamps are CLOCK_MONOTONIC: a base taken at start
+// (volatile in the log) plus sequence times period on the virtual clocks.
+//
+// # Determinism
+//
+// Stacking is by (raise level, client stable name, per-client surface
+// ordinal), toplevels sit at (0, 0) unless headway_test_v1 moves them, and
+// serials count per client, so one client's actions never shift
+// another's. The negotiation log is written per frame, ordered by client
+// name and per-client ordinal. A client's stable name is the one
+// headway_test_v1 gave it (itself or a launcher, by pid), else its
+// /proc comm plus an ordinal.
+//
+// # The primary framebuffer
+//
+// XRGB16161616 where the primary plane lists it (vkms), else XRGB8888, or
+// Config.PrimaryFormat. A 16-bit primary keeps every blended value the
+// composer computes, so a translucent surface gives the same CRC
+// composited or (later) offloaded to a plane; an 8-bit primary rounds
+// blended values to 8 bits first. 10-bit and half-float primaries do not
+// hold every 8-bit level exactly, so equalities between 8-bit pictures
+// drawn in different formats can break there.
+//
+// # Deliberate limits
+//
+// xdg_positioner constraint adjustment is not applied (the output has no
+// constraint worth testing), popups need an xdg parent, the data device
+// offers no selection or drag (the objects exist so toolkits start), the
+// seat has no touch, and maximize and fullscreen requests are answered
+// with a configure that keeps the window's state.
+package compositor
