@@ -2,8 +2,8 @@ package compositor_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"log/slog"
 	"path/filepath"
 	"runtime/pprof"
