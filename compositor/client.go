@@ -29,6 +29,7 @@ type clientData struct {
 	cursor    *surface // the pointer's cursor surface, if set
 	gone      bool
 	logID     neglog.ClientID
+	logged    bool // lines of this client have been written under its name
 }
 
 // clientFor returns the data of cl, creating it (and its stable name) the
@@ -130,7 +131,12 @@ func (c *Compositor) rename(cd *clientData, name string) {
 	}
 	old := cd.name
 	cd.name, cd.named = name, true
-	c.nlog.clientName(cd, old)
+	// Only a name change the log has already shown is a line of its own:
+	// whether a launcher's name_client_pid arrives before or after the
+	// client connects must not change the log.
+	if cd.logged {
+		c.nlog.clientName(cd, old)
+	}
 	c.scene.changed() // stacking ties use names
 }
 

@@ -273,3 +273,36 @@ func TestInjectedInputReachesTheFocusedClient(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{uint32(30), uint32(1)}, a[2:])
 }
+
+func TestCursorSurfaceDrawnAtPointer(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	m := r.comp.Mode()
+	W, H := int(m.HDisplay), int(m.VDisplay)
+	c := r.dial()
+	seat := c.bind("wl_seat")
+	test := c.bind("headway_test_v1")
+	w := c.toplevel()
+	ptr := c.NewObject("wl_pointer")
+	c.send(seat, wayland.WlSeatRequestGetPointer, func(e *wire.Encoder) { e.NewID(ptr) })
+	c.showPicture(w.surface, picture{w: 100, h: 80, px: solid(8000, 0xff808080)})
+	c.advance(1)
+	c.send(test, headwaytest.HeadwayTestV1RequestPointerMotion, func(e *wire.Encoder) { e.Fixed(wire.FixedFromInt(40)); e.Fixed(wire.FixedFromInt(30)) })
+	enter := c.waitFor(ptr, wayland.WlPointerEventEnter)
+	serial, err := enter.Uint()
+	if err != nil { // enter has more arguments than one uint: take the first
+		a, aerr := enter.Args("uoff")
+		require.NoError(t, aerr)
+		serial = a[0].(uint32)
+	}
+	cur := c.newSurface()
+	c.send(ptr, wayland.WlPointerRequestSetCursor, func(e *wire.Encoder) { e.Uint(serial); e.Object(cur); e.Int(2); e.Int(3) })
+	// A 16x16 cursor in a format no vkms plane lists.
+	pix := make([]byte, 16*16*3)
+	for i := 0; i < 256; i++ {
+		pix[i*3+2] = 0xff // RGB888 is B, G, R in memory: red
+	}
+	buf, _ := c.shmBuffer(fourcc.RGB888, 16, 16, 48, pix)
+	c.show(cur, buf)
+	want := frameCRC(W, H, paint{0, 0, 100, 80, 0x80, 0x80, 0x80}, paint{38, 27, 16, 16, 255, 0, 0})
+	assert.Equal(t, want, crcAfter(c, r))
+}

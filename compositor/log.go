@@ -80,6 +80,7 @@ func (l *negLog) flush(c *Compositor) {
 		c.log.Warn("compositor: negotiation log", "err", err)
 	}
 	for id, cd := range l.clients {
+		cd.logged = true
 		if cd.gone {
 			delete(l.clients, id)
 			l.batch.Forget(id)

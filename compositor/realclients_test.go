@@ -2,18 +2,19 @@ package compositor_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/headwaywl/headway/compositor"
+	"github.com/headwaywl/headway/compositor/neglog"
+	"github.com/headwaywl/headway/protocol/headwaytest"
+	"github.com/headwaywl/headway/protocol/wire"
 )
 
 // These tests drive unmodified Debian clients. A missing program fails
@@ -197,5 +198,47 @@ func TestGtk4WidgetFactoryStarts(t *testing.T) {
 	requireCleanTrace(t, rc.stop())
 }
 
-var _ = context.Background
-var _ = strings.Contains
+// TestLauncherNamesClientByPid: a launcher names the client it starts by
+// pid; every log line of that client carries the name, whichever of the
+// naming and the connection reaches the compositor first.
+func TestLauncherNamesClientByPid(t *testing.T) {
+	prog := need(t, "wayland-info", "wayland-utils")
+	var log lockedBuffer
+	r := startRig(t, compositor.Config{Clock: compositor.Manual, NegotiationLog: &log})
+	launcher := r.dial()
+	test := launcher.bind("headway_test_v1")
+	launcher.send(test, headwaytest.HeadwayTestV1RequestSetClientName, func(e *wire.Encoder) { e.String("launcher") })
+	cmd := exec.Command(prog)
+	cmd.Env = append(os.Environ(), "WAYLAND_DISPLAY="+r.path)
+	require.NoError(t, cmd.Start())
+	launcher.send(test, headwaytest.HeadwayTestV1RequestNameClientPid, func(e *wire.Encoder) { e.Uint(uint32(cmd.Process.Pid)); e.String("info-under-test") })
+	launcher.sync()
+	require.NoError(t, cmd.Wait())
+	launcher.Close()
+	r.comp.Close()
+	<-r.done
+	r.done <- nil
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	var binds int
+	rd := neglog.NewReader(bytes.NewReader(log.b.Bytes()))
+	for {
+		ev, err := rd.Next()
+		if err != nil {
+			break
+		}
+		if ev.Client == "" || ev.Client == "launcher" {
+			continue
+		}
+		require.Equal(t, "info-under-test", ev.Client, "line %d", rd.Line())
+		require.NotEqual(t, neglog.TypeClientName, ev.Type, "a name given before any line was written is no event")
+		if ev.Type == neglog.TypeBind {
+			binds++
+		}
+		if ev.Type == neglog.TypeClientConnect {
+			_, ok := ev.GetVol("pid")
+			require.True(t, ok, "the pid is volatile")
+		}
+	}
+	require.Positive(t, binds, "wayland-info binds globals under its given name")
+}
