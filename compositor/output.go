@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -564,6 +565,13 @@ func (o *output) waitHandled(ctx context.Context, seq uint64) error {
 // frame handles vblank seq: collect the flip, latch, render, commit.
 func (o *output) frame(seq uint64) {
 	defer o.frameHandled(seq)
+	// A bug here must cost a frame, not the compositor: nothing else
+	// recovers on this goroutine.
+	defer func() {
+		if p := recover(); p != nil {
+			o.c.log.Error("compositor: panic in the output path", "frame", seq, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
 	ts := o.clock.Timestamp(seq)
 	var flipped *frameSnap
 	var flipSeq uint64
