@@ -306,3 +306,47 @@ func TestCursorSurfaceDrawnAtPointer(t *testing.T) {
 	want := frameCRC(W, H, paint{0, 0, 100, 80, 0x80, 0x80, 0x80}, paint{38, 27, 16, 16, 255, 0, 0})
 	assert.Equal(t, want, crcAfter(c, r))
 }
+
+// TestViewportSourceUnderEveryTransform: the viewport's source rectangle
+// is in surface coordinates, after the buffer transform, so the same crop
+// shows whatever transform the buffer was drawn with.
+func TestViewportSourceUnderEveryTransform(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	c := r.dial()
+	w := c.toplevel()
+	s := testPicture(6, 4)
+	crop := picture{w: 6, h: 4, px: make([]uint32, 24)}
+	for y := 0; y < 4; y++ {
+		for x := 0; x < 6; x++ {
+			crop.px[y*6+x] = s.at(2+x/2, 1+y/2)
+		}
+	}
+	c.showPicture(w.surface, crop)
+	want := crcAfter(c, r)
+	vpr := c.bind("wp_viewporter")
+	vp := c.NewObject("wp_viewport")
+	c.send(vpr, viewporter.WpViewporterRequestGetViewport, func(e *wire.Encoder) { e.NewID(vp); e.Object(w.surface) })
+	c.send(vp, viewporter.WpViewportRequestSetSource, func(e *wire.Encoder) {
+		e.Fixed(wire.FixedFromInt(2))
+		e.Fixed(wire.FixedFromInt(1))
+		e.Fixed(wire.FixedFromInt(3))
+		e.Fixed(wire.FixedFromInt(2))
+	})
+	c.send(vp, viewporter.WpViewportRequestSetDestination, func(e *wire.Encoder) { e.Int(6); e.Int(4) })
+	for tr := 0; tr < 8; tr++ {
+		bw, bh := s.w, s.h
+		if tr&1 == 1 {
+			bw, bh = s.h, s.w
+		}
+		b := picture{w: bw, h: bh, px: make([]uint32, bw*bh)}
+		for y := 0; y < s.h; y++ {
+			for x := 0; x < s.w; x++ {
+				bx, by := surfaceToBufferPixel(tr, s.w, s.h, x, y)
+				b.px[by*bw+bx] = s.at(x, y)
+			}
+		}
+		c.send(w.surface, wayland.WlSurfaceRequestSetBufferTransform, func(e *wire.Encoder) { e.Int(int32(tr)) })
+		c.showPicture(w.surface, b)
+		assert.Equal(t, want, crcAfter(c, r), "buffer transform %d", tr)
+	}
+}
