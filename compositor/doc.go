@@ -93,6 +93,21 @@
 // hold every 8-bit level exactly, so equalities between 8-bit pictures
 // drawn in different formats can break there.
 //
+// # Protocol errors
+//
+// Every error is posted with the interface and code the XML defines, on
+// the object the XML names, with a message that names the cause; the
+// client is disconnected and every other client carries on. The test
+// TestProtocolErrors has one case per (interface, error) pair of the
+// interfaces these globals reach, except the pairs no client can make
+// headway post:
+//
+//   - wl_display.no_memory: a Go allocation failure is fatal, not reported;
+//   - wl_data_offer's four errors: no wl_data_offer is ever created;
+//   - xdg_wm_base.unresponsive: headway never pings;
+//   - wp_presentation.invalid_timestamp and invalid_flag: no
+//     wp_presentation request carries a timestamp or flags.
+//
 // # Deliberate limits
 //
 // xdg_positioner constraint adjustment is not applied (the output has no

@@ -22,9 +22,6 @@ package compositor_test
 //	xdg_wm_base/unresponsive           headway never sends xdg_wm_base.ping
 //	wp_presentation/invalid_timestamp  no wp_presentation request carries a timestamp
 //	wp_presentation/invalid_flag       no wp_presentation request carries flags
-//	wl_surface/defunct_role_object     not raised: headway lets a wl_surface go before its
-//	                                   wl_subsurface or xdg_surface (the role object becomes
-//	                                   inert); wlroots raises it — a gap, not a limit of the globals
 
 import (
 	"fmt"
@@ -61,7 +58,6 @@ var peUntriggerable = map[string]string{
 	"xdg_wm_base/unresponsive":          "headway never sends xdg_wm_base.ping",
 	"wp_presentation/invalid_timestamp": "no wp_presentation request carries a timestamp",
 	"wp_presentation/invalid_flag":      "no wp_presentation request carries flags",
-	"wl_surface/defunct_role_object":    "not raised: headway lets a wl_surface go before its wl_subsurface or xdg_surface (the role object becomes inert)",
 }
 
 // peWant is the wl_display.error a case expects: the object it names, that
@@ -382,6 +378,11 @@ var peCases = []peCase{
 		c.send(s, wayland.WlSurfaceRequestSetBufferScale, func(e *wire.Encoder) { e.Int(2) })
 		c.peAttachCommit(s, buf)
 		return peWant{s, "wl_surface", []string{"5x3", "(2)"}}
+	}},
+	{iface: "wl_surface", err: "defunct_role_object", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		w := c.toplevel()
+		c.send(w.surface, wayland.WlSurfaceRequestDestroy, nil)
+		return peWant{w.surface, "wl_surface", []string{"wl_surface@" + peID(w.surface), "xdg_surface@" + peID(w.xdgSurface)}}
 	}},
 	{iface: "wl_surface", err: "invalid_offset", run: func(t *testing.T, r *rig, c *tclient) peWant {
 		s := c.newSurface()

@@ -169,7 +169,28 @@ func surfaceFrom(r *server.Resource) *surface {
 
 // wl_surface requests
 
-func (s *surface) Destroy(r *server.Resource) error { return nil }
+// Destroy is wl_surface.destroy. Since version 6 a surface must outlive
+// its role object (wl_subsurface, xdg_surface), as wlroots enforces.
+func (s *surface) Destroy(r *server.Resource) error {
+	if r.Version() < 6 {
+		return nil
+	}
+	var role *server.Resource
+	switch ro := s.role.(type) {
+	case *subsurface:
+		if s.sub != nil {
+			role = ro.res
+		}
+	case *xdgSurface:
+		if !ro.dead {
+			role = ro.res
+		}
+	}
+	if role.Alive() {
+		return server.Errorf(r, uint32(wayland.WlSurfaceErrorDefunctRoleObject), "wl_surface@%d destroyed before its role object %s@%d", r.ID(), role.Interface().Name, role.ID())
+	}
+	return nil
+}
 
 func (s *surface) Attach(r *server.Resource, b *server.Resource, x, y int32) error {
 	if r.Version() >= 5 && (x != 0 || y != 0) {
