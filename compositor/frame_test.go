@@ -13,6 +13,7 @@ import (
 	"github.com/headwaywl/headway/protocol/presentation"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/headwaywl/headway/protocol/xdgshell"
 )
 
 // frameCRC is VKMS's CRC of a frame, computed from its definition
@@ -140,4 +141,28 @@ func TestFrameWithoutDamageReusesFramebuffer(t *testing.T) {
 	c.advance(1)
 	assert.Equal(t, before, r.comp.Renders(), "no rendering without damage")
 	assert.Equal(t, r.crc(seq), r.crc(seq+1))
+}
+
+// TestSerialsCountPerClient: one client's events never shift another's
+// serials.
+func TestSerialsCountPerClient(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	serialOfFirstConfigure := func(c *tclient) uint32 {
+		wm := c.bind("xdg_wm_base")
+		s := c.newSurface()
+		xs := c.NewObject("xdg_surface")
+		c.send(wm, xdgshell.XdgWmBaseRequestGetXdgSurface, func(e *wire.Encoder) { e.NewID(xs); e.Object(s) })
+		tl := c.NewObject("xdg_toplevel")
+		c.send(xs, xdgshell.XdgSurfaceRequestGetToplevel, func(e *wire.Encoder) { e.NewID(tl) })
+		c.send(s, wayland.WlSurfaceRequestCommit, nil)
+		v, err := c.waitFor(xs, xdgshell.XdgSurfaceEventConfigure).Uint()
+		require.NoError(t, err)
+		return v
+	}
+	a, b := r.dial(), r.dial()
+	for i := 0; i < 3; i++ {
+		serialOfFirstConfigure(a)
+	}
+	assert.Equal(t, uint32(1), serialOfFirstConfigure(b), "b's first serial does not count a's")
+	assert.Equal(t, uint32(4), serialOfFirstConfigure(a))
 }
