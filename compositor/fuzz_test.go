@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime/pprof"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,18 +64,6 @@ func fuzzSeed(build func(add func(obj uint32, op uint16, args func(e *wire.Encod
 	return b
 }
 
-// panicLog catches anything the compositor logs about a recovered panic.
-type panicLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (p *panicLog) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.buf.Write(b)
-}
-
 // FuzzCompositorRequests sends arbitrary requests (after binding every
 // global) from one client and checks that the compositor never panics in
 // a handler and that a second client still gets a frame rendered.
@@ -98,7 +85,7 @@ func FuzzCompositorRequests(f *testing.F) {
 	}))
 	f.Add([]byte{})
 
-	var plog panicLog
+	var plog lockedBuffer // catches what the compositor logs about a recovered panic
 	comp, err := compositor.New(compositor.Config{Clock: compositor.Manual, Logger: slog.New(slog.NewTextHandler(&plog, &slog.HandlerOptions{Level: slog.LevelError}))})
 	require.NoError(f, err)
 	path := filepath.Join(f.TempDir(), "wayland-fuzz")
@@ -138,7 +125,7 @@ func FuzzCompositorRequests(f *testing.F) {
 		}
 		gc.advance(1)
 		plog.mu.Lock()
-		logged := plog.buf.String()
+		logged := plog.b.String()
 		plog.mu.Unlock()
 		require.NotContains(t, logged, "panic", "a handler panicked")
 	})

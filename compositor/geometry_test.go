@@ -66,6 +66,23 @@ func surfaceToBufferPixel(t, w, h, x, y int) (int, int) {
 	return x, y
 }
 
+// drawnWithTransform is the buffer a client draws to show s with buffer
+// transform tr.
+func drawnWithTransform(s picture, tr int) picture {
+	bw, bh := s.w, s.h
+	if tr&1 == 1 {
+		bw, bh = s.h, s.w
+	}
+	b := picture{w: bw, h: bh, px: make([]uint32, bw*bh)}
+	for y := 0; y < s.h; y++ {
+		for x := 0; x < s.w; x++ {
+			bx, by := surfaceToBufferPixel(tr, s.w, s.h, x, y)
+			b.px[by*bw+bx] = s.at(x, y)
+		}
+	}
+	return b
+}
+
 func (c *tclient) showPicture(s uint32, p picture) uint32 {
 	buf, _ := c.shmBuffer(fourcc.XRGB8888, p.w, p.h, p.w*4, p.bytes())
 	return c.show(s, buf)
@@ -86,17 +103,7 @@ func TestBufferTransformsShowUpright(t *testing.T) {
 	c.showPicture(w.surface, s)
 	want := crcAfter(c, r)
 	for tr := 0; tr < 8; tr++ {
-		bw, bh := s.w, s.h
-		if tr&1 == 1 {
-			bw, bh = s.h, s.w
-		}
-		b := picture{w: bw, h: bh, px: make([]uint32, bw*bh)}
-		for y := 0; y < s.h; y++ {
-			for x := 0; x < s.w; x++ {
-				bx, by := surfaceToBufferPixel(tr, s.w, s.h, x, y)
-				b.px[by*bw+bx] = s.at(x, y)
-			}
-		}
+		b := drawnWithTransform(s, tr)
 		c.send(w.surface, wayland.WlSurfaceRequestSetBufferTransform, func(e *wire.Encoder) { e.Int(int32(tr)) })
 		c.showPicture(w.surface, b)
 		assert.Equal(t, want, crcAfter(c, r), "buffer transform %d", tr)
@@ -334,17 +341,7 @@ func TestViewportSourceUnderEveryTransform(t *testing.T) {
 	})
 	c.send(vp, viewporter.WpViewportRequestSetDestination, func(e *wire.Encoder) { e.Int(6); e.Int(4) })
 	for tr := 0; tr < 8; tr++ {
-		bw, bh := s.w, s.h
-		if tr&1 == 1 {
-			bw, bh = s.h, s.w
-		}
-		b := picture{w: bw, h: bh, px: make([]uint32, bw*bh)}
-		for y := 0; y < s.h; y++ {
-			for x := 0; x < s.w; x++ {
-				bx, by := surfaceToBufferPixel(tr, s.w, s.h, x, y)
-				b.px[by*bw+bx] = s.at(x, y)
-			}
-		}
+		b := drawnWithTransform(s, tr)
 		c.send(w.surface, wayland.WlSurfaceRequestSetBufferTransform, func(e *wire.Encoder) { e.Int(int32(tr)) })
 		c.showPicture(w.surface, b)
 		assert.Equal(t, want, crcAfter(c, r), "buffer transform %d", tr)

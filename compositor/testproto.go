@@ -174,37 +174,28 @@ func (g *testGlobal) positioned(r *server.Resource, sr *server.Resource) (*surfa
 	return nil, server.Errorf(r, uint32(headwaytest.HeadwayTestV1ErrorNoRole), "wl_surface@%d is not an xdg_toplevel", sr.ID())
 }
 
-func (g *testGlobal) MoveSurface(r *server.Resource, sr *server.Resource, x, y int32) error {
+// restack runs op on the toplevel behind sr and makes a frame due.
+func (g *testGlobal) restack(r, sr *server.Resource, op func(s *surface)) error {
 	s, err := g.positioned(r, sr)
 	if err != nil {
 		return err
 	}
-	g.c.scene.move(s, x, y)
+	op(s)
 	g.c.scene.dirty = true
 	g.c.lockstepKick()
 	return nil
+}
+
+func (g *testGlobal) MoveSurface(r *server.Resource, sr *server.Resource, x, y int32) error {
+	return g.restack(r, sr, func(s *surface) { g.c.scene.move(s, x, y) })
 }
 
 func (g *testGlobal) RaiseSurface(r *server.Resource, sr *server.Resource) error {
-	s, err := g.positioned(r, sr)
-	if err != nil {
-		return err
-	}
-	g.c.scene.raise(s)
-	g.c.scene.dirty = true
-	g.c.lockstepKick()
-	return nil
+	return g.restack(r, sr, g.c.scene.raise)
 }
 
 func (g *testGlobal) LowerSurface(r *server.Resource, sr *server.Resource) error {
-	s, err := g.positioned(r, sr)
-	if err != nil {
-		return err
-	}
-	g.c.scene.lower(s)
-	g.c.scene.dirty = true
-	g.c.lockstepKick()
-	return nil
+	return g.restack(r, sr, g.c.scene.lower)
 }
 
 func (g *testGlobal) SetClientName(r *server.Resource, name string) error {
