@@ -89,8 +89,8 @@ type PostedError struct {
 	Sent      bool
 	Object    uint32
 	Interface string // of the object in error, as the client's table had it
-	Code    uint32
-	Message string
+	Code      uint32
+	Message   string
 }
 
 // fdMark is an event carrying fds: it goes alone in its own sendmsg with
