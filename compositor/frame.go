@@ -183,7 +183,7 @@ func (c *Compositor) frameDone(snap *frameSnap) {
 		cr.finish()
 	}
 	c.nlog.frame(c, snap)
-	c.answerCRCs()
+	c.answerCRCs(snap.seq)
 	c.seat.updateFocus()
 	c.nlog.flush(c)
 }
@@ -229,8 +229,10 @@ type crcWaiter struct {
 	seq uint64
 }
 
-func (c *Compositor) answerCRCs() {
-	cur := c.out.clock.Seq()
+// answerCRCs answers the CRC requests whose frame has been handled: the
+// clock may already be further on, with that frame's CRC not yet read.
+func (c *Compositor) answerCRCs(handled uint64) {
+	cur := max(c.out.handledSeq(), handled)
 	keep := c.crcWaiters[:0]
 	for _, w := range c.crcWaiters {
 		if !w.res.Alive() {

@@ -542,6 +542,13 @@ func (o *output) frameHandled(seq uint64) {
 	o.doneMu.Unlock()
 }
 
+// handledSeq is the last vblank whose frame was handled.
+func (o *output) handledSeq() uint64 {
+	o.doneMu.Lock()
+	defer o.doneMu.Unlock()
+	return o.doneSeq
+}
+
 // waitHandled blocks until vblank seq has been handled (its CRC, if
 // collected, is in the history) or ctx ends.
 func (o *output) waitHandled(ctx context.Context, seq uint64) error {
