@@ -185,14 +185,21 @@ func (c *Compositor) Run(ctx context.Context) error {
 	}
 	err = c.display.Run(ctx)
 	c.out.stop()
-	c.display.Do(func() {}) // nothing runs any more; keep Do callers from blocking
-	c.nlog.flush(c)         // the loop and the output path have stopped
+	c.nlog.flush(c) // the loop and the output path have stopped
 	return err
 }
 
-// Close stops Run. It is safe from any goroutine.
+// Close stops Run. It is safe from any goroutine. A compositor that never
+// ran releases its device and clock here, and can no longer run.
 func (c *Compositor) Close() {
-	c.closeOnce.Do(func() { c.display.Close() })
+	c.closeOnce.Do(func() {
+		neverRan := false
+		c.runOnce.Do(func() { neverRan = true })
+		c.display.Close()
+		if neverRan {
+			c.out.stop()
+		}
+	})
 }
 
 // CRC returns the CRC of frame seq from the history, if it is known.
