@@ -94,6 +94,7 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 	}
 	clear(c.lastShown)
 	shown := c.lastShown
+	snap.layers = make([]snapLayer, 0, len(vis))
 	sig := c.sigScratch[:0]
 	for _, p := range vis {
 		b := p.s.buf

@@ -90,7 +90,9 @@ type surface struct {
 	role        role
 	sub         *subsurface // non-nil when the role is subsurface
 	destroyed   bool
-	cursorOf    *clientData // a cursor surface of this client's pointer
+	// forgetFrameFn is s.forgetFrame, made once: a method value per frame
+	// callback was a third of the compositor's allocations per frame.
+	forgetFrameFn func(*server.Resource)
 	frameWaiter bool        // its frame callback fired at the last vblank (lockstep)
 	latched     bool        // the last latched frame showed it
 }
@@ -123,6 +125,7 @@ func (g *compositorGlobal) CreateSurface(r *server.Resource, id *server.Resource
 	s.pending.inputAll = true
 	s.subOrder = []*surface{s}
 	s.subPos = map[*surface][2]int32{}
+	s.forgetFrameFn = s.forgetFrame
 	cd.surfaces = append(cd.surfaces, s)
 	id.SetData(s)
 	id.SetHandler(wayland.WlSurfaceDispatcher(s))
@@ -437,7 +440,7 @@ func (s *surface) apply(st *surfaceState) {
 	s.feedbacks = append(s.feedbacks, st.feedbacks...)
 	s.frames = append(s.frames, st.frames...)
 	for _, cb := range st.frames {
-		cb.SetDestructor(s.forgetFrame)
+		cb.SetDestructor(s.forgetFrameFn)
 	}
 	if changed {
 		s.contentSeq++
