@@ -66,35 +66,35 @@ type surface struct {
 	cached  surfaceState
 
 	// current state
-	buf         *buffer
-	bufRes      *server.Resource
-	transform   int32
-	scale       int32
-	viewport    *viewport
-	srcX, srcY  wire.Fixed
-	srcW, srcH  wire.Fixed
-	dstW, dstH  int32
-	opaque      region.Region
-	input       region.Region
-	inputAll    bool
-	width       int32 // surface size, surface coordinates
-	height      int32
-	frames      []*server.Resource // committed frame callbacks, not yet latched
-	feedbacks   []*server.Resource // committed presentation feedback, not yet latched
-	contentSeq  uint64             // bumped by every commit that changes what is shown
-	latchedSeq  uint64
-	damaged     bool
-	dx, dy      int32 // accumulated attach offsets, moving the surface
-	subOrder    []*surface
-	subPos      map[*surface][2]int32
-	role        role
-	sub         *subsurface // non-nil when the role is subsurface
-	destroyed   bool
+	buf        *buffer
+	bufRes     *server.Resource
+	transform  int32
+	scale      int32
+	viewport   *viewport
+	srcX, srcY wire.Fixed
+	srcW, srcH wire.Fixed
+	dstW, dstH int32
+	opaque     region.Region
+	input      region.Region
+	inputAll   bool
+	width      int32 // surface size, surface coordinates
+	height     int32
+	frames     []*server.Resource // committed frame callbacks, not yet latched
+	feedbacks  []*server.Resource // committed presentation feedback, not yet latched
+	contentSeq uint64             // bumped by every commit that changes what is shown
+	latchedSeq uint64
+	damaged    bool
+	dx, dy     int32 // accumulated attach offsets, moving the surface
+	subOrder   []*surface
+	subPos     map[*surface][2]int32
+	role       role
+	sub        *subsurface // non-nil when the role is subsurface
+	destroyed  bool
 	// forgetFrameFn is s.forgetFrame, made once: a method value per frame
 	// callback was a third of the compositor's allocations per frame.
 	forgetFrameFn func(*server.Resource)
-	frameWaiter bool        // its frame callback fired at the last vblank (lockstep)
-	latched     bool        // the last latched frame showed it
+	frameWaiter   bool // its frame callback fired at the last vblank (lockstep)
+	latched       bool // the last latched frame showed it
 }
 
 // role is what a surface is for; at most one in its life (xdg toplevel,
