@@ -212,8 +212,9 @@ func (c *Compositor) CRC(seq uint64) (uint32, bool) { return c.out.crcAt(seq) }
 func (c *Compositor) Renders() uint64 { return c.out.renders.Load() }
 
 // WaitFrame blocks until vblank seq has happened and been handled: its
-// frame latched and committed and its CRC (when collected) readable with
-// CRC. Safe from any goroutine except the loop.
+// frame latched and committed, its CRC (when collected) readable with CRC,
+// and its results (frame callbacks, presentation feedback, log lines) sent
+// by the loop. Safe from any goroutine except the loop.
 func (c *Compositor) WaitFrame(ctx context.Context, seq uint64) error {
 	if err := c.out.waitHandled(ctx, seq); err != nil {
 		return fmt.Errorf("compositor: wait for frame %d: %w", seq, err)

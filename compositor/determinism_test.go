@@ -34,7 +34,7 @@ func twoClientRun(t *testing.T, frames int) ([]uint32, string) {
 	var log lockedBuffer
 	r := startRig(t, compositor.Config{Clock: compositor.Lockstep, NegotiationLog: &log})
 	var wg sync.WaitGroup
-	var last [2]uint64
+	var last [2]uint32 // time of each client's last frame callback
 	// Both clients are set up (named, configured, placed) before either
 	// draws: a scenario's steps before its first frame are sequential.
 	var cs [2]*tclient
@@ -62,16 +62,20 @@ func twoClientRun(t *testing.T, frames int) ([]uint32, string) {
 				pix := xrgb(64, 64, uint8(40*f), uint8(100*i), 200)
 				buf, _ := c.shmBuffer(fourcc.XRGB8888, 64, 64, 256, pix)
 				cb := c.show(w.surface, buf)
-				c.waitFor(cb, 0)
+				v, err := c.waitFor(cb, 0).Uint()
+				require.NoError(t, err)
+				last[i] = v
 			}
-			last[i] = r.comp.Seq()
 			// Leaving takes the client off the lockstep clock's waiting
 			// list, so the last flip needs no timeout.
 			c.Close()
 		}(i, c)
 	}
 	wg.Wait()
-	end := max(last[0], last[1]) + 1
+	// The last callbacks went out at frame k; k+1 shows the last content
+	// and latches the empty output, k+2 shows it, and then nothing is due.
+	require.Equal(t, last[0], last[1], "lockstep ends both clients in one frame")
+	end := r.frameOfCallbackTime(last[0]) + 2
 	require.NoError(t, r.comp.WaitFrame(ctxT(t), end))
 	crcs := make([]uint32, end)
 	for s := uint64(1); s <= end; s++ {

@@ -436,6 +436,11 @@ func (o *output) run() {
 				}
 				for _, req := range reqs {
 					for i := 0; i < req.count; i++ {
+						select {
+						case <-o.stopCh: // a long advance must not hold up shutdown
+							return
+						default:
+						}
 						o.virt.Advance()
 						o.frame(o.virt.Seq())
 					}
@@ -571,7 +576,15 @@ func (o *output) waitHandled(ctx context.Context, seq uint64) error {
 
 // frame handles vblank seq: collect the flip, latch, render, commit.
 func (o *output) frame(seq uint64) {
-	defer o.frameHandled(seq)
+	// The frame counts as handled once the loop has sent its results
+	// (frameDone), so a waiter sees its callbacks, CRC answers and log
+	// lines; paths that end earlier publish it here.
+	handed := false
+	defer func() {
+		if !handed {
+			o.frameHandled(seq)
+		}
+	}()
 	// A bug here must cost a frame, not the compositor: nothing else
 	// recovers on this goroutine.
 	defer func() {
@@ -619,7 +632,11 @@ func (o *output) frame(seq uint64) {
 	if snap.damaged || len(snap.feedbacks) > 0 {
 		o.commit(snap)
 	}
-	o.c.display.Do(func() { o.c.frameDone(snap) })
+	handed = true
+	o.c.display.Do(func() {
+		defer o.frameHandled(seq)
+		o.c.frameDone(snap)
+	})
 }
 
 // monoBaseFor is the offset that turns the clock's timestamps into

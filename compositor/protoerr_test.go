@@ -37,7 +37,6 @@ import (
 
 	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
-	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/spec"
@@ -91,13 +90,10 @@ func (pc peCase) name() string {
 // renders a few frames, and the race detector makes full-size frames slow.
 // Nothing a case checks depends on the output's size.
 func peRig(t *testing.T, clock compositor.ClockMode) *rig {
-	p, err := profile.Load("vkms")
-	require.NoError(t, err)
-	p.Connectors[0].Modes = append(p.Connectors[0].Modes, profile.Mode{HDisplay: peOutW, VDisplay: peOutH, Refresh: 60})
-	return startRig(t, compositor.Config{Profile: p, Clock: clock, Width: peOutW, Height: peOutH})
+	return startRig(t, compositor.Config{Clock: clock})
 }
 
-const peOutW, peOutH = 160, 120
+const peOutW, peOutH = rigW, rigH
 
 // peSolid is a w x h XRGB8888 picture of one colour.
 func peSolid(w, h int, r, g, b uint8) []byte {

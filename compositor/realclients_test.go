@@ -13,6 +13,7 @@ import (
 
 	"github.com/headwaywl/headway/compositor"
 	"github.com/headwaywl/headway/compositor/neglog"
+	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/wire"
 )
@@ -99,7 +100,7 @@ func tail(s string) string {
 
 func TestWaylandInfoListsEveryGlobal(t *testing.T) {
 	prog := need(t, "wayland-info", "wayland-utils")
-	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Manual})
 	code, out := r.start(t, nil, prog).wait(t)
 	require.Equal(t, 0, code, out)
 	requireCleanTrace(t, out)
@@ -120,7 +121,7 @@ func TestWaylandInfoListsEveryGlobal(t *testing.T) {
 // and returns the CRCs of frames 1..n.
 func simpleShmRun(t *testing.T, n uint64) []uint32 {
 	prog := need(t, "weston-simple-shm", "weston")
-	r := startRig(t, compositor.Config{Clock: compositor.Lockstep})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Lockstep})
 	rc := r.start(t, nil, prog)
 	require.NoError(t, r.comp.WaitFrame(ctxT(t), n))
 	trace := rc.stop()
@@ -171,7 +172,7 @@ func waitContent(t *testing.T, r *rig, rc *runningClient) uint64 {
 func TestWestonSimpleEGLSoftware(t *testing.T) {
 	prog := need(t, "weston-simple-egl", "weston")
 	need(t, "true", "coreutils")
-	r := startRig(t, compositor.Config{Clock: compositor.Realtime})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Realtime})
 	rc := r.start(t, []string{"LIBGL_ALWAYS_SOFTWARE=1"}, prog)
 	waitContent(t, r, rc)
 	requireCleanTrace(t, rc.stop())
@@ -179,7 +180,7 @@ func TestWestonSimpleEGLSoftware(t *testing.T) {
 
 func TestFootStarts(t *testing.T) {
 	prog := need(t, "foot", "foot")
-	r := startRig(t, compositor.Config{Clock: compositor.Realtime})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Realtime})
 	// foot runs the command in its terminal and exits with its status once
 	// the window has been mapped with a seat and a keymap.
 	rc := r.start(t, nil, prog, "sh", "-c", "exit 7")
@@ -192,7 +193,7 @@ func TestFootStarts(t *testing.T) {
 
 func TestGtk4WidgetFactoryStarts(t *testing.T) {
 	prog := need(t, "gtk4-widget-factory", "gtk-4-examples")
-	r := startRig(t, compositor.Config{Clock: compositor.Realtime})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Realtime})
 	rc := r.start(t, []string{"GSK_RENDERER=cairo", "GTK_A11Y=none", "NO_AT_BRIDGE=1"}, prog)
 	waitContent(t, r, rc)
 	requireCleanTrace(t, rc.stop())
@@ -204,7 +205,7 @@ func TestGtk4WidgetFactoryStarts(t *testing.T) {
 func TestLauncherNamesClientByPid(t *testing.T) {
 	prog := need(t, "wayland-info", "wayland-utils")
 	var log lockedBuffer
-	r := startRig(t, compositor.Config{Clock: compositor.Manual, NegotiationLog: &log})
+	r := startRig(t, compositor.Config{Profile: fullVKMS(t), Clock: compositor.Manual, NegotiationLog: &log})
 	launcher := r.dial()
 	test := launcher.bind("headway_test_v1")
 	launcher.send(test, headwaytest.HeadwayTestV1RequestSetClientName, func(e *wire.Encoder) { e.String("launcher") })
@@ -241,4 +242,12 @@ func TestLauncherNamesClientByPid(t *testing.T) {
 		}
 	}
 	require.Positive(t, binds, "wayland-info binds globals under its given name")
+}
+
+// fullVKMS is vkms as the profile defines it: real clients see its
+// preferred mode.
+func fullVKMS(t *testing.T) *profile.Profile {
+	p, err := profile.Load("vkms")
+	require.NoError(t, err)
+	return p
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
+	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/socket"
@@ -34,8 +35,23 @@ type rig struct {
 	done chan error
 }
 
+// Tests run on vkms with a small mode added unless they pick a profile:
+// every test renders frames, and the race detector makes full-size frames
+// slow. The tests with real clients keep the profile's own modes.
+const rigW, rigH = 320, 240
+
+func smallVKMS(t testing.TB) *profile.Profile {
+	p, err := profile.Load("vkms")
+	require.NoError(t, err)
+	p.Connectors[0].Modes = append(p.Connectors[0].Modes, profile.Mode{HDisplay: rigW, VDisplay: rigH, Refresh: 60})
+	return p
+}
+
 func startRig(t testing.TB, cfg compositor.Config) *rig {
 	t.Helper()
+	if cfg.Profile == nil && cfg.Width == 0 {
+		cfg.Profile, cfg.Width, cfg.Height = smallVKMS(t), rigW, rigH
+	}
 	comp, err := compositor.New(cfg)
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "wayland-test")
@@ -275,6 +291,21 @@ func (c *tclient) expectError(obj uint32, iface string, code uint32) *rawwire.Di
 	require.Equal(c.t, iface, de.Interface, "error interface (message %q)", de.Message)
 	require.Equal(c.t, code, de.Code, "error code (message %q)", de.Message)
 	return de
+}
+
+// frameOfCallbackTime is the vblank whose frame callbacks carry time ms
+// (seq·period in ms, truncated).
+func (r *rig) frameOfCallbackTime(ms uint32) uint64 {
+	r.t.Helper()
+	m := r.comp.Mode()
+	period, err := m.Period()
+	require.NoError(r.t, err)
+	seq := uint64(ms) * 1_000_000 / uint64(period)
+	for uint32(int64(seq)*period/1_000_000) < ms {
+		seq++
+	}
+	require.Equal(r.t, ms, uint32(int64(seq)*period/1_000_000), "no frame has callback time %d", ms)
+	return seq
 }
 
 // crc returns the CRC of frame seq, which must be known.

@@ -51,7 +51,7 @@ func TestPopupPlacement(t *testing.T) {
 			test := c.bind("headway_test_v1")
 			wm := c.bind("xdg_wm_base")
 			w := c.toplevel()
-			c.send(test, headwaytest.HeadwayTestV1RequestMoveSurface, func(e *wire.Encoder) { e.Object(w.surface); e.Int(100); e.Int(200) })
+			c.send(test, headwaytest.HeadwayTestV1RequestMoveSurface, func(e *wire.Encoder) { e.Object(w.surface); e.Int(100); e.Int(100) })
 			c.showPicture(w.surface, picture{w: 80, h: 60, px: solid(80*60, 0xff0000ff)})
 			c.advance(1)
 
@@ -76,7 +76,7 @@ func TestPopupPlacement(t *testing.T) {
 			require.NoError(t, err)
 			c.send(pxs, xdgshell.XdgSurfaceRequestAckConfigure, func(e *wire.Encoder) { e.Uint(serial) })
 			c.showPicture(ps, picture{w: 12, h: 6, px: solid(72, 0xffffff00)})
-			want := frameCRC(W, H, paint{100, 200, 80, 60, 0, 0, 255}, paint{100 + tc.x, 200 + tc.y, 12, 6, 255, 255, 0})
+			want := frameCRC(W, H, paint{100, 100, 80, 60, 0, 0, 255}, paint{100 + tc.x, 100 + tc.y, 12, 6, 255, 255, 0})
 			assert.Equal(t, want, crcAfter(c, r))
 		})
 	}
