@@ -11,8 +11,8 @@ import (
 )
 
 // BenchmarkSyncRoundTrip measures wl_display.sync → wl_callback.done +
-// wl_display.delete_id over a socket pair, through the reader goroutine,
-// the loop and the output flush.
+// wl_display.delete_id over a socket pair, through the loop's epoll wait,
+// read, dispatch and output flush.
 func BenchmarkSyncRoundTrip(b *testing.B) {
 	d := startDisplay(b, newTestHandler())
 	c := connect(b, d)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"syscall"
 	"unsafe"
 
@@ -30,11 +29,15 @@ const (
 // except Cred and Display.
 type Client struct {
 	display *Display
-	conn    *net.UnixConn // nil for a detached client (fuzzing)
-	fd      int           // raw fd for non-blocking sends from the loop
-	rc      syscall.RawConn
+	fd      int // the connection, owned by the client; -1 for a detached client (fuzzing)
 	cred    socket.Cred
 	credErr error
+
+	// Registration in the display's epoll set (loop only): slot indexes
+	// Display.slots and gen tells a stale readiness event of a freed slot
+	// from one of the client now holding it.
+	slot int32
+	gen  uint32
 
 	objects       []*Resource // index = client id; index 0 unused
 	serverObjects []*Resource // index = id - ServerIDStart
@@ -43,16 +46,14 @@ type Client struct {
 	registries    []*Resource
 	syncCallback  Resource // reused by wl_display.sync
 
-	// Input, owned by the reader goroutine between an ack and the next
-	// readEvent, by the loop otherwise.
+	// Input (loop only).
 	in  []byte // capacity maxIn; bytes of incomplete messages stay at the front
 	fdq []int  // received fds not yet handed to fd arguments
 	fdh int    // fdq[fdh:] are queued
 	oob []byte
-	ack chan struct{}
-	// loopOwnsInput: the loop holds in/fdq (between a readEvent and its ack).
-	loopOwnsInput bool
-	dec           wire.Decoder
+	msg unix.Msghdr // recvmsg and sendmsg arguments, kept here so I/O allocates nothing
+	iov unix.Iovec
+	dec wire.Decoder
 
 	// Event encoding (loop only).
 	enc      wire.Encoder
@@ -61,8 +62,7 @@ type Client struct {
 	stage    []byte
 	stageFDs []int
 
-	// Output, shared between the loop and the writer goroutine.
-	outMu   sync.Mutex
+	// Output (loop only).
 	out     []byte
 	written int
 	outFDs  []int // duplicated fds of queued events, in order; closed once sent
@@ -70,13 +70,11 @@ type Client struct {
 	marks   []fdMark
 	markH   int // marks[markH:] are not fully sent
 	oobOut  []byte
-	waiting bool // the writer goroutine is waiting for the socket to drain
-	wkick   chan struct{}
+	waiting bool // the socket was full: the loop waits for EPOLLOUT to send the rest
 
 	dirty   bool
 	errored bool // an error was posted; disconnect after flushing it
 	closing bool
-	closed  chan struct{}
 	failErr error
 
 	posted     PostedError // the error sent to the client, if any
@@ -123,35 +121,59 @@ func (skipFDs) NextFD() (int, bool) { return -1, true }
 func newClient(d *Display, conn *net.UnixConn) (*Client, error) {
 	c := &Client{
 		display: d,
-		conn:    conn,
 		fd:      -1,
+		slot:    -1,
 		in:      make([]byte, 0, d.maxIn),
 		oob:     make([]byte, unix.CmsgSpace(wire.MaxFDsPerRead*4)),
 		oobOut:  make([]byte, unix.CmsgSpace(wire.MaxFDsPerMessage*4)),
-		ack:     make(chan struct{}, 1),
-		wkick:   make(chan struct{}, 1),
-		closed:  make(chan struct{}),
 		objects: make([]*Resource, 1, 16),
 		stage:   make([]byte, 0, wire.MaxMessageSize),
 	}
 	if conn != nil {
-		rc, err := conn.SyscallConn()
-		if err != nil {
-			return nil, fmt.Errorf("server: client connection: %w", err)
-		}
-		c.rc = rc
-		if err := rc.Control(func(fd uintptr) { c.fd = int(fd) }); err != nil {
-			return nil, fmt.Errorf("server: client connection: %w", err)
-		}
 		c.cred, c.credErr = socket.PeerCred(conn)
+		fd, err := detachFD(conn)
+		if err != nil {
+			return nil, err
+		}
+		c.fd = fd
 	}
 	dr, err := c.NewResource(1, DisplayInterface, 1)
 	if err != nil {
+		c.closeFD()
 		return nil, err
 	}
 	dr.SetHandler(displayHandler{})
 	c.displayRes = dr
 	return c, nil
+}
+
+// detachFD takes the socket out of Go's netpoller: it returns a duplicate
+// and closes conn. Left in the netpoller, the edge-triggered registration
+// there would wake a netpoller thread on every request for nothing, since
+// the loop reads the socket itself. The loop's recvmsg and sendmsg pass
+// MSG_DONTWAIT, so the file's blocking mode does not matter.
+func detachFD(conn *net.UnixConn) (int, error) {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return -1, fmt.Errorf("server: client connection: %w", err)
+	}
+	fd := -1
+	var derr error
+	if err := rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
+		return -1, fmt.Errorf("server: client connection: %w", err)
+	}
+	if derr != nil {
+		return -1, fmt.Errorf("server: client connection: dup: %w", derr)
+	}
+	conn.Close()
+	return fd, nil
+}
+
+func (c *Client) closeFD() {
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+		c.fd = -1
+	}
 }
 
 // Display is the display the client is connected to.
@@ -333,7 +355,6 @@ func (c *Client) markDirty() {
 // queue appends an encoded event (and its already duplicated fds) to the
 // output buffer, enforcing the bound.
 func (c *Client) queue(msg []byte, fds []int) {
-	c.outMu.Lock()
 	start := len(c.out)
 	c.out = append(c.out, msg...)
 	if len(fds) > 0 {
@@ -345,10 +366,9 @@ func (c *Client) queue(msg []byte, fds []int) {
 		// libwayland flushes when its buffer is full and gives up on the
 		// client when the kernel takes nothing more: a client that stops
 		// reading must not grow the server's memory.
-		c.writeLocked()
+		c.write()
 		over = len(c.out)-c.written > c.display.maxOut
 	}
-	c.outMu.Unlock()
 	c.markDirty()
 	if over {
 		c.fail(fmt.Errorf("output buffer over %d bytes: client not reading: %w", c.display.maxOut, syscall.ENOBUFS))
@@ -356,26 +376,30 @@ func (c *Client) queue(msg []byte, fds []int) {
 }
 
 // flush writes what the socket takes without blocking; if something is
-// left, the writer goroutine waits for the socket to drain.
+// left, the loop asks epoll for EPOLLOUT and sends the rest when the
+// socket drains (libwayland's WL_EVENT_WRITABLE).
 func (c *Client) flush() {
-	c.outMu.Lock()
-	defer c.outMu.Unlock()
 	if c.waiting {
 		return
 	}
-	if !c.writeLocked() {
+	if !c.write() {
 		c.waiting = true
-		select {
-		case c.wkick <- struct{}{}:
-		default:
-		}
+		c.display.watch(c)
 	}
 }
 
-// writeLocked sends queued output with non-blocking sendmsg calls and
-// reports whether everything was sent. A send error other than EAGAIN drops
-// the buffered output; the reader will see the connection fail.
-func (c *Client) writeLocked() bool {
+// drain is the EPOLLOUT side of flush.
+func (c *Client) drain() {
+	if c.waiting && c.write() {
+		c.waiting = false
+		c.display.watch(c)
+	}
+}
+
+// write sends queued output with non-blocking sendmsg calls and reports
+// whether everything was sent. A send error other than EAGAIN drops the
+// buffered output; the next read sees the connection fail.
+func (c *Client) write() bool {
 	for c.written < len(c.out) {
 		if c.fd < 0 { // detached client: discard
 			c.written = len(c.out)
@@ -394,7 +418,7 @@ func (c *Client) writeLocked() bool {
 				}
 			}
 		}
-		n, err := unix.SendmsgN(c.fd, c.out[c.written:end], oob, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+		n, err := c.send(c.out[c.written:end], oob)
 		if err == unix.EINTR {
 			continue
 		}
@@ -451,36 +475,7 @@ func (c *Client) compactOut() {
 }
 
 func (c *Client) pendingOut() int {
-	c.outMu.Lock()
-	defer c.outMu.Unlock()
 	return len(c.out) - c.written
-}
-
-// writer waits for the socket to drain whenever the loop could not send
-// everything, then sends the rest; the loop never blocks on a client.
-func (c *Client) writer() {
-	for {
-		select {
-		case <-c.closed:
-			return
-		case <-c.wkick:
-		}
-		err := c.rc.Write(func(uintptr) bool {
-			c.outMu.Lock()
-			defer c.outMu.Unlock()
-			if c.writeLocked() {
-				c.waiting = false
-				return true
-			}
-			return false
-		})
-		if err != nil {
-			c.outMu.Lock()
-			c.waiting = false
-			c.outMu.Unlock()
-			return
-		}
-	}
 }
 
 // putRights builds an SCM_RIGHTS control message in b without allocating.
@@ -527,56 +522,96 @@ func parseRights(oob []byte, dst []int) ([]int, error) {
 	return dst, err
 }
 
-// reader reads bytes and fds and hands them to the loop; it reads again only
-// after the loop has consumed them, so input is bounded by maxIn and the fd
-// queue by maxQueuedFDs, as libwayland only reads into free ring space.
-func (c *Client) reader() {
-	d := c.display
-	for {
-		buf := c.in[len(c.in):cap(c.in)]
-		n, oobn, flags, _, err := c.conn.ReadMsgUnix(buf, c.oob)
-		var perr error
-		if oobn > 0 {
-			c.fdq, perr = parseRights(c.oob[:oobn], c.fdq)
-		}
-		if err == nil && n == 0 {
-			err = fmt.Errorf("connection closed by peer: %w", syscall.ECONNRESET)
-		}
-		if err == nil && flags&unix.MSG_CTRUNC != 0 {
-			err = fmt.Errorf("too many file descriptors in one message: %w", syscall.EMSGSIZE)
-		}
-		if err == nil && perr != nil {
-			err = perr
-		}
-		if err == nil && len(c.fdq)-c.fdh > maxQueuedFDs {
-			err = fmt.Errorf("more than %d file descriptors queued: %w", maxQueuedFDs, syscall.EMSGSIZE)
-		}
-		select {
-		case d.events <- readEvent{c: c, n: n, err: err}:
-		case <-c.closed:
-			c.closeQueuedFDs()
-			return
-		case <-d.done:
-			c.closeQueuedFDs()
-			return
-		}
-		if err != nil {
-			return
-		}
-		select {
-		case <-c.ack:
-		case <-c.closed:
-			return
-		case <-d.done:
-			return
-		}
+// readInput is called by the loop when the socket is readable (or hung
+// up): one recvmsg into the free part of the input buffer, then every
+// complete message is dispatched, as libwayland's wl_client_connection_data
+// does. The socket is read again only when epoll reports it again, after
+// the messages are consumed, so input stays bounded by maxIn and the fd
+// queue by maxQueuedFDs.
+func (c *Client) readInput() {
+	free := c.in[len(c.in):cap(c.in)]
+	if len(free) == 0 {
+		// process leaves less than one message, and a message larger than
+		// the buffer is refused, so this means a bug; a zero-length read
+		// would look like EOF and level-triggered epoll would spin.
+		c.fail(fmt.Errorf("input buffer full: %w", syscall.ENOBUFS))
+		return
+	}
+	n, oobn, flags, err := c.recv(free)
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return // epoll reports the socket again while it is readable
+	}
+	var perr error
+	if oobn > 0 {
+		c.fdq, perr = parseRights(c.oob[:oobn], c.fdq)
+	}
+	if err == nil && n == 0 {
+		err = fmt.Errorf("connection closed by peer: %w", syscall.ECONNRESET)
+	}
+	if err == nil && flags&unix.MSG_CTRUNC != 0 {
+		err = fmt.Errorf("too many file descriptors in one message: %w", syscall.EMSGSIZE)
+	}
+	if err == nil && perr != nil {
+		err = perr
+	}
+	if err == nil && len(c.fdq)-c.fdh > maxQueuedFDs {
+		err = fmt.Errorf("more than %d file descriptors queued: %w", maxQueuedFDs, syscall.EMSGSIZE)
+	}
+	if n > 0 {
+		c.in = c.in[:len(c.in)+n]
+	}
+	if n == len(free) || oobn > 0 {
+		// The read may have stopped with data left: at the end of the
+		// buffer, or after a message carrying fds (the kernel does not
+		// join those with what follows). No new readiness edge will
+		// come for it, so the loop polls once more before it waits.
+		c.display.pollAgain = true
+	}
+	c.process()
+	if err != nil && !c.closing {
+		// libwayland dispatches what was read, then drops the client on
+		// EOF or a read error without a protocol error.
+		c.fail(fmt.Errorf("read: %w", err))
 	}
 }
 
-type readEvent struct {
-	c   *Client
-	n   int
-	err error
+// recv is one non-blocking recvmsg with room for wire.MaxFDsPerRead fds
+// (MSG_CMSG_CLOEXEC, as libwayland and Go's net package receive them),
+// through RawSyscall for the reason given at epollPoll.
+func (c *Client) recv(buf []byte) (n, oobn, flags int, err error) {
+	c.iov.Base = &buf[0]
+	c.iov.SetLen(len(buf))
+	c.msg.Iov = &c.iov
+	c.msg.SetIovlen(1)
+	c.msg.Control = &c.oob[0]
+	c.msg.SetControllen(len(c.oob))
+	c.msg.Flags = 0
+	r, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(c.fd), uintptr(unsafe.Pointer(&c.msg)), unix.MSG_DONTWAIT|unix.MSG_CMSG_CLOEXEC)
+	if e != 0 {
+		return 0, 0, 0, e
+	}
+	return int(r), int(c.msg.Controllen), int(c.msg.Flags), nil
+}
+
+// send is one non-blocking sendmsg of p (never empty) with an optional
+// control message.
+func (c *Client) send(p, oob []byte) (int, error) {
+	c.iov.Base = &p[0]
+	c.iov.SetLen(len(p))
+	c.msg.Iov = &c.iov
+	c.msg.SetIovlen(1)
+	c.msg.Control = nil
+	c.msg.SetControllen(0)
+	if len(oob) > 0 {
+		c.msg.Control = &oob[0]
+		c.msg.SetControllen(len(oob))
+	}
+	c.msg.Flags = 0
+	r, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(c.fd), uintptr(unsafe.Pointer(&c.msg)), unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
 }
 
 func (c *Client) closeQueuedFDs() {

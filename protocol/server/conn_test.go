@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"sync"
@@ -274,7 +275,7 @@ func TestTraceFixed(t *testing.T) {
 }
 
 // TestSlowButReadingClientGetsEverything queues more than the socket holds
-// under a large bound: the writer goroutine must deliver all of it, in
+// under a large bound: the loop must deliver all of it as the socket drains, in
 // order, with the fd of a later event still on its own message.
 func TestSlowButReadingClientGetsEverything(t *testing.T) {
 	h := newTestHandler()
@@ -303,4 +304,86 @@ func TestSlowButReadingClientGetsEverything(t *testing.T) {
 	m.CloseFDs()
 	assert.Equal(t, uint32(7), rawwiretest.Uint(t, c.MustRead()))
 	assert.Empty(t, c.MustRoundtrip())
+}
+
+// TestInputLeftBehindFDMessagesIsRead sends several fd-carrying writes back
+// to back: the kernel ends a read after a message with fds, so the loop must
+// read the socket again without waiting for a new readiness report.
+func TestInputLeftBehindFDMessagesIsRead(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	c := connect(t, d)
+	id := bindTest(t, c)
+	const n = 8
+	var want []fdCall
+	for i := uint32(0); i < n; i++ {
+		fd, ino := memfd(t)
+		c.MustWriteRaw(takeFD(t, id, i, 100+i), fd)
+		want = append(want, fdCall{i, 100 + i, ino})
+	}
+	require.Empty(t, c.MustRoundtrip())
+	for _, w := range want {
+		select {
+		case got := <-h.fds:
+			assert.Equal(t, w, got)
+		default:
+			t.Fatalf("handler did not receive %v", w)
+		}
+	}
+}
+
+// TestWriteLargerThanInputBuffer sends more requests in one write than the
+// input buffer holds: the loop must come back for the rest on its own, and
+// answer every one in order.
+func TestWriteLargerThanInputBuffer(t *testing.T) {
+	d := startDisplay(t, newTestHandler(), WithMaxBufferSize(4096, 1<<20))
+	c := connect(t, d)
+	sync := rawwiretest.Encode(t, 1, displayRequestSync, func(e *wire.Encoder) { e.NewID(2) })
+	const n = 1000 // 12000 bytes
+	batch := bytes.Repeat(sync, n)
+	c.MustWriteRaw(batch)
+	for i := 0; i < n; i++ {
+		done := c.MustRead()
+		require.Equal(t, uint32(2), done.Object, "reply %d", i)
+		require.Equal(t, callbackEventDone, done.Opcode)
+		del := c.MustRead()
+		require.Equal(t, uint32(1), del.Object)
+		require.Equal(t, displayEventDeleteID, del.Opcode)
+		require.Equal(t, uint32(2), rawwiretest.Uint(t, del))
+	}
+}
+
+// TestDoFromManyGoroutinesWhileClientsRoundtrip runs Do from several
+// goroutines while clients make round trips: every function runs once and
+// no client stalls.
+func TestDoFromManyGoroutinesWhileClientsRoundtrip(t *testing.T) {
+	d := startDisplay(t, newTestHandler())
+	const goroutines, each = 4, 500
+	var ran sync.WaitGroup
+	ran.Add(goroutines * each)
+	count := 0
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			for i := 0; i < each; i++ {
+				d.Do(func() { count++; ran.Done() })
+			}
+		}()
+	}
+	var clients sync.WaitGroup
+	for k := 0; k < 3; k++ {
+		c := connect(t, d)
+		clients.Add(1)
+		go func() {
+			defer clients.Done()
+			for i := 0; i < 200; i++ {
+				if ms, err := c.Roundtrip(context.Background()); err != nil || len(ms) != 0 {
+					t.Errorf("round trip %d: %v %v", i, ms, err)
+					return
+				}
+			}
+		}()
+	}
+	clients.Wait()
+	ran.Wait()
+	doSync(t, d, func() { assert.Equal(t, goroutines*each, count) })
 }

@@ -9,30 +9,6 @@ import (
 	"github.com/headwaywl/headway/protocol/wire"
 )
 
-func (d *Display) handleRead(ev readEvent) {
-	c := ev.c
-	c.loopOwnsInput = true
-	if c.closing {
-		c.closeQueuedFDs()
-		return
-	}
-	if ev.n > 0 {
-		c.in = c.in[:len(c.in)+ev.n]
-	}
-	c.process()
-	if ev.err != nil && !c.closing {
-		// libwayland dispatches what was read, then drops the client on
-		// EOF or a read error without a protocol error.
-		c.fail(fmt.Errorf("read: %w", ev.err))
-		return
-	}
-	if c.errored || c.closing {
-		return
-	}
-	c.loopOwnsInput = false
-	c.ack <- struct{}{}
-}
-
 // process dispatches every complete message in c.in and keeps the rest,
 // following wl_client_connection_data: unknown object → invalid_object;
 // opcode beyond the interface or above the resource's version →

@@ -13,6 +13,7 @@ import (
 
 	"github.com/headwaywl/headway/protocol/socket"
 	"github.com/headwaywl/headway/protocol/wire"
+	"golang.org/x/sys/unix"
 )
 
 // DefaultMaxBufferSize bounds each client's input and output buffers, as
@@ -64,16 +65,18 @@ type Display struct {
 	traceStart    time.Time
 	log           *slog.Logger
 
-	events chan readEvent
-	kick   chan struct{}
-	done   chan struct{} // closed when the display shuts down
+	done chan struct{} // closed when the display shuts down
 
 	mu        sync.Mutex
 	clients   map[*Client]struct{}
+	added     []*Client // clients the loop has not put in its epoll set yet
 	funcs     []func()
 	listeners []*socket.Listener
 	running   bool
 	shut      bool
+	ctxDone   bool // Run's context ended
+	wakeFD    int  // eventfd in the epoll set, -1 when Run is not running
+	wakeSent  bool // wakeFD was written and the loop has not consumed it yet
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 
@@ -84,6 +87,18 @@ type Display struct {
 	dirty      []*Client
 	doomed     []*Client
 	funcsRun   []func()
+	addedRun   []*Client
+	epfd       int
+	evs        []unix.EpollEvent
+	slots      []*Client // Client.slot indexes it; the epoll data of a client
+	freeSlots  []int32
+	gen        uint32
+	wakeBuf    []byte
+	pollFile   *os.File // epfd in Go's netpoller, where the loop waits
+	stopping   bool
+	pollAgain  bool // something may be ready without a new edge for the netpoller: poll before waiting
+	// closedByClose: the loop stopped for Close, not for Run's context.
+	closedByClose bool
 }
 
 // Global is an advertised global.
@@ -106,9 +121,9 @@ func NewDisplay(opts ...Option) *Display {
 		maxIn:      DefaultMaxBufferSize,
 		maxOut:     DefaultMaxBufferSize,
 		log:        slog.New(slog.DiscardHandler),
-		events:     make(chan readEvent),
-		kick:       make(chan struct{}, 1),
 		done:       make(chan struct{}),
+		wakeFD:     -1,
+		epfd:       -1,
 		clients:    make(map[*Client]struct{}),
 		traceStart: time.Now(),
 	}
@@ -165,7 +180,9 @@ func (d *Display) AddListener(l *socket.Listener) {
 }
 
 // AddClient serves conn as a new client (wl_client_create). It may be called
-// from any goroutine. The display owns conn from then on, even on error.
+// from any goroutine. The display owns conn from then on, even on error:
+// it keeps a duplicate of the socket for its epoll set and closes conn at
+// once.
 func (d *Display) AddClient(conn *net.UnixConn) (*Client, error) {
 	if conn == nil {
 		return nil, fmt.Errorf("server: AddClient: nil connection")
@@ -178,13 +195,13 @@ func (d *Display) AddClient(conn *net.UnixConn) (*Client, error) {
 	d.mu.Lock()
 	if d.shut {
 		d.mu.Unlock()
-		conn.Close()
+		c.closeFD()
 		return nil, fmt.Errorf("server: AddClient: display closed: %w", net.ErrClosed)
 	}
 	d.clients[c] = struct{}{}
+	d.added = append(d.added, c)
+	d.wakeLocked()
 	d.mu.Unlock()
-	go c.reader()
-	go c.writer()
 	return c, nil
 }
 
@@ -194,11 +211,8 @@ func (d *Display) AddClient(conn *net.UnixConn) (*Client, error) {
 func (d *Display) Do(fn func()) {
 	d.mu.Lock()
 	d.funcs = append(d.funcs, fn)
+	d.wakeLocked()
 	d.mu.Unlock()
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
 }
 
 // Call runs fn on the loop and waits until it has run: the back-pressured
@@ -235,25 +249,30 @@ func (d *Display) Run(ctx context.Context) error {
 		d.mu.Unlock()
 		return fmt.Errorf("server: Run: display already running or closed")
 	}
+	if err := d.openPoll(); err != nil {
+		d.mu.Unlock()
+		return fmt.Errorf("server: Run: %w", err)
+	}
 	d.running = true
 	d.mu.Unlock()
+	stopWake := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.ctxDone = true
+		d.wakeLocked()
+		d.mu.Unlock()
+	})
+	defer stopWake()
+	// Clients added and functions queued before Run.
+	d.stopping = d.wakeUp()
+	d.endRound()
 	var ret error
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			ret = ctx.Err()
-			break loop
-		case <-d.done:
-			break loop
-		case ev := <-d.events:
-			d.handleRead(ev)
-		case <-d.kick:
-			d.runFuncs()
-		}
-		d.endRound()
+	if !d.stopping {
+		ret = d.runPoll()
 	}
 	d.shutdown()
+	if ret == nil && !d.closedByClose {
+		ret = ctx.Err()
+	}
 	return ret
 }
 
@@ -278,6 +297,7 @@ func (d *Display) stop() {
 		d.shut = true
 		ls := d.listeners
 		d.listeners = nil
+		d.wakeLocked()
 		d.mu.Unlock()
 		close(d.done)
 		for _, l := range ls {
@@ -290,6 +310,9 @@ func (d *Display) shutdown() {
 	d.stop()
 	d.destroyAll()
 	d.wg.Wait()
+	d.mu.Lock()
+	d.closePoll()
+	d.mu.Unlock()
 }
 
 func (d *Display) destroyAll() {
@@ -307,16 +330,6 @@ func (d *Display) clientList() []*Client {
 		cs = append(cs, c)
 	}
 	return cs
-}
-
-func (d *Display) runFuncs() {
-	d.mu.Lock()
-	d.funcsRun, d.funcs = d.funcs, d.funcsRun[:0]
-	d.mu.Unlock()
-	for i, fn := range d.funcsRun {
-		d.safeCall(fn)
-		d.funcsRun[i] = nil
-	}
 }
 
 func (d *Display) safeCall(fn func()) {
@@ -362,11 +375,7 @@ func (d *Display) destroyClient(c *Client) {
 	if c.closing {
 		return
 	}
-	c.outMu.Lock()
-	if !c.waiting {
-		c.writeLocked()
-	}
-	c.outMu.Unlock()
+	c.write()
 	c.closing = true
 	for i := 1; i < len(c.objects); i++ {
 		if r := c.objects[i]; r != nil {
@@ -381,18 +390,10 @@ func (d *Display) destroyClient(c *Client) {
 	for _, fn := range c.onDestroy {
 		c.safeCall(func() { fn(c) })
 	}
-	close(c.closed)
-	if c.conn != nil {
-		c.conn.Close()
-	}
-	c.outMu.Lock()
+	d.unwatch(c)
+	c.closeFD()
 	c.resetOut()
-	c.outMu.Unlock()
-	// Received fds are closed by whoever owns the input now: the loop
-	// between a readEvent and its ack, the reader otherwise (it sees closed).
-	if c.loopOwnsInput {
-		c.closeQueuedFDs()
-	}
+	c.closeQueuedFDs()
 	d.mu.Lock()
 	delete(d.clients, c)
 	d.mu.Unlock()

@@ -14,13 +14,26 @@
 // Everything that touches protocol state runs on the goroutine executing
 // Display.Run: request handlers, bind and destructor callbacks, functions
 // queued with Do. Compositor code therefore never races with itself, and a
-// run is deterministic given the order of client input. Per-client reader
-// goroutines only move bytes and fds from the socket into the client's input
-// buffer and hand it over; a reader reads again only after the loop has
-// consumed the previous chunk, so input is bounded like libwayland's ring
-// (4096 bytes by default) and a client cannot make the server buffer more.
-// A message larger than the input buffer can never complete: libwayland
-// drops such a client; headway also tells it why (implementation error).
+// run is deterministic given the order of client input. As libwayland's
+// event loop does, the loop reads the client sockets itself: they are in
+// one level-triggered epoll set, and for each ready socket the loop makes
+// one recvmsg into the client's input buffer, dispatches every complete
+// message, and at the end of the round flushes the replies, with no
+// goroutine hand-off. A socket is read again only after the previous chunk
+// was consumed, so input is bounded like libwayland's ring (4096 bytes by
+// default) and a client cannot make the server buffer more. A message
+// larger than the input buffer can never complete: libwayland drops such a
+// client; headway also tells it why (implementation error).
+//
+// The loop does not block in epoll_wait, which would keep its P from the
+// other goroutines of the process until sysmon steals it (what matters with
+// GOMAXPROCS=1): the epoll fd itself waits in Go's netpoller, and the loop
+// polls the set without blocking when the netpoller reports it readable.
+// Do, AddClient, Close and the end of Run's context wake it through an
+// eventfd in the same set. The loop's non-blocking syscalls (epoll_wait
+// with a zero timeout, recvmsg, sendmsg, the eventfd) bypass the runtime's
+// syscall bookkeeping, which would wake a sleeping sysmon thread for each
+// of them.
 //
 // # Requests
 //
@@ -56,16 +69,17 @@
 // # Events
 //
 // Events are appended to a per-client output buffer and flushed at the end
-// of every loop round with non-blocking sendmsg. When the socket is full a
-// writer goroutine waits for it to drain; the loop never blocks on a
-// client. Pending output is bounded (4096 bytes by default, libwayland's
-// default maximum buffer size): when it would be exceeded the buffer is
-// flushed, and if the kernel takes nothing more the client is dropped, so a
-// client that stops reading costs bounded memory. Every event carrying fds
-// is sent in its own sendmsg, after everything queued before it, because
-// go-wayland keeps one fd per read and attaches it to the first message of
-// the read. fds are duplicated when the event is queued, as libwayland
-// does, and closed once sent.
+// of every loop round with non-blocking sendmsg. When the socket is full the
+// loop adds EPOLLOUT to the client's registration and sends the rest when
+// the socket drains (libwayland's WL_EVENT_WRITABLE); the loop never blocks
+// on a client. Pending output is bounded (4096 bytes by default,
+// libwayland's default maximum buffer size): when it would be exceeded the
+// buffer is flushed, and if the kernel takes nothing more the client is
+// dropped, so a client that stops reading costs bounded memory. Every event
+// carrying fds is sent in its own sendmsg, after everything queued before
+// it, because go-wayland keeps one fd per read and attaches it to the first
+// message of the read. fds are duplicated when the event is queued, as
+// libwayland does, and closed once sent.
 //
 // # Tracing
 //

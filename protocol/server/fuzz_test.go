@@ -42,7 +42,6 @@ func FuzzClientInput(f *testing.F) {
 		d.AddGlobal(testIface, 1, func(c *Client, r *Resource) { r.SetHandler(h) })
 		c, err := newClient(d, nil)
 		require.NoError(t, err)
-		c.loopOwnsInput = true
 		for i := 0; i < int(nfds%8); i++ {
 			c.fdq = append(c.fdq, -1)
 		}
