@@ -140,13 +140,19 @@ func (c *Compositor) rename(cd *clientData, name string) {
 	c.scene.changed() // stacking ties use names
 }
 
-// nameClientPid names the client with pid, now or when it connects.
+// nameClientPid names the client with pid, now or when it connects. A
+// short-lived client may already have gone when the launcher's request
+// arrives; its lines not yet written still take the name.
 func (c *Compositor) nameClientPid(pid int32, name string) {
 	for _, cd := range c.clients {
 		if cd.pid == pid {
 			c.rename(cd, name)
 			return
 		}
+	}
+	if cd := c.nlog.unflushedGone(pid); cd != nil {
+		c.rename(cd, name)
+		return
 	}
 	c.pidNames[pid] = name
 }

@@ -88,6 +88,20 @@ func (l *negLog) flush(c *Compositor) {
 	}
 }
 
+// unflushedGone finds a client with pid that has gone but whose lines
+// wait in the batch.
+func (l *negLog) unflushedGone(pid int32) *clientData {
+	if !l.on() {
+		return nil
+	}
+	for _, cd := range l.clients {
+		if cd.gone && !cd.logged && cd.pid == pid {
+			return cd
+		}
+	}
+	return nil
+}
+
 func (l *negLog) output(c *Compositor) {
 	m := &c.out.mode
 	l.add(nil, neglog.Output(neglog.OutputInfo{
