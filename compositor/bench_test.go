@@ -85,7 +85,7 @@ func (benchNoRequests) Dispatch(*server.Resource, uint16, *wire.Decoder) error {
 // damage_buffer requests and one wl_display.sync in one write and reads the
 // sync's reply. ns/op is per batch; ns/req is ns/op/257; ns/req-marginal is
 // (batch - a lone sync round trip) / 256, the server's cost of one more
-// request in a stream (kernel copy, reader hand-off, checks, dispatch).
+// request in a stream (kernel copy, checks, dispatch).
 func BenchmarkHandlerRequest(b *testing.B) {
 	r := startRig(b, compositor.Config{Clock: compositor.Manual, CRCOnDemand: true})
 	d := r.comp.Display()
@@ -494,8 +494,8 @@ func BenchmarkExecToFirstRoundtrip(b *testing.B) {
 // callbacks, per-layer setup); surface=32x32 adds 200 small blends.
 // heap-KiB/client is the HeapInuse difference after runtime.GC between
 // 100 connected, drawing clients and none, divided by 100;
-// stack-KiB/client the same for StackInuse (the per-client reader and
-// writer goroutines). allocs/op are the compositor's allocations per frame.
+// stack-KiB/client the same for StackInuse (the server has no per-client
+// goroutines, so this is near zero). allocs/op are the compositor's allocations per frame.
 func BenchmarkManyClients(b *testing.B) {
 	bins := benchBuild(b, benchClientPkg)
 	client := bins[0]
