@@ -8,7 +8,7 @@ import (
 	"github.com/headwaywl/headway/modifiers/modifier"
 )
 
-// benchFrame builds the benchmark stacks on intel-like, which has
+// benchFrame builds the composition benchmark stacks on intel-like, which has
 // tiled primaries and a cursor plane.
 func benchFrame(b *testing.B, w, h int, primaryMod modifier.Modifier, overlay, cursor bool) (*env, *device.Frame) {
 	e := newEnv(b, "intel-like")

@@ -41,7 +41,7 @@ func TestLoadUnknown(t *testing.T) {
 	}
 }
 
-// TestBuiltinInFormats is the check: each plane's IN_FORMATS blob
+// TestBuiltinInFormats checks that each plane's IN_FORMATS blob
 // decodes back into exactly the profile's lists. It also holds every
 // built-in profile to the sampling rule.
 func TestBuiltinInFormats(t *testing.T) {

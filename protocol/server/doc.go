@@ -1,7 +1,7 @@
 // Package server is headway's Wayland server runtime: client connections,
 // the per-client object table, wl_display/wl_registry/wl_callback, globals
 // and protocol tracing. Generated bindings (one package per protocol XML)
-// build on it through the small API fixed in the issue-5 contract
+// build on it through a small API
 // (Interface, Message, Handler, Resource, Client.LookupArg/NewResource,
 // BeginEvent/EndEvent); the runtime never imports generated code.
 //
