@@ -11,9 +11,10 @@ import (
 	"github.com/headwaywl/headway/modifiers/sample"
 )
 
-// Probe size for CanSample: a multiple of 128 x 32 satisfies Samsung
-// 64x32's frame rules, and 512 pixels give every GEN12 CCS main surface the
-// four tile widths it needs even at one byte per pixel.
+// Probe size for CanSample: a multiple of 256 x 64 puts both planes of a
+// Samsung 64x32 NV12 buffer in whole tiles, as that modifier needs, and
+// 512 pixels give every GEN12 CCS main surface the four tile widths it
+// needs even at one byte per pixel.
 const probeWidth, probeHeight = 512, 64
 
 // maxProbeBytes bounds the probe. Every modifier a real plane lists lays a

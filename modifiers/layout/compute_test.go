@@ -131,9 +131,12 @@ func TestCompute(t *testing.T) {
 		{"nvidia tegra tiled", fourcc.XRGB8888, modifier.NVIDIATegraTiled, 10, 10,
 			[]pl{{Color, 0, 0, 48, 16, 768}}, 768},
 
-		// Samsung NV12MT.
-		{"samsung NV12MT", fourcc.NV12, modifier.Samsung64x32Tile, 1920, 1088,
-			[]pl{{Color, 0, 0, 1920, 1088, 2088960}, {Color, 1, 2088960, 1920, 544, 1044480}}, 3133440},
+		// Samsung NV12MT: every plane whole tiles, so the frame is a
+		// multiple of 256x64.
+		{"samsung NV12MT", fourcc.NV12, modifier.Samsung64x32Tile, 2048, 1088,
+			[]pl{{Color, 0, 0, 2048, 1088, 2228224}, {Color, 1, 2228224, 2048, 544, 1114112}}, 3342336},
+		{"samsung NV12MT smallest", fourcc.NV12, modifier.Samsung64x32Tile, 256, 64,
+			[]pl{{Color, 0, 0, 256, 64, 16384}, {Color, 1, 16384, 256, 32, 8192}}, 24576},
 
 		// Vivante: 4x4 px tiles and 64x64 px super tiles.
 		{"vivante tiled", fourcc.XRGB8888, modifier.VivanteTiled, 100, 50,
@@ -246,6 +249,9 @@ func TestComputeRefuses(t *testing.T) {
 		{"linear without bytes", fourcc.YUV420_8BIT, modifier.Linear, 64, 64, InvalidFormat, nil},
 		{"NV12MT other format", fourcc.XRGB8888, modifier.Samsung64x32Tile, 128, 32, InvalidFormat, nil},
 		{"NV12MT width", fourcc.NV12, modifier.Samsung64x32Tile, 1920, 1080, InvalidDimensions, nil},
+		{"NV12MT chroma width", fourcc.NV12, modifier.Samsung64x32Tile, 1920, 1088, InvalidDimensions, nil},
+		{"NV12MT chroma height", fourcc.NV12, modifier.Samsung64x32Tile, 256, 96, InvalidDimensions, nil},
+		{"NV12MT one tile", fourcc.NV12, modifier.Samsung64x32Tile, 128, 32, InvalidDimensions, nil},
 		{"zero width", fourcc.XRGB8888, modifier.Linear, 0, 64, InvalidDimensions, nil},
 		{"zero height", fourcc.XRGB8888, modifier.Linear, 64, 0, InvalidDimensions, nil},
 		{"huge linear", fourcc.XRGB8888, modifier.Linear, 0xffffffff, 0xffffffff, InvalidDimensions, ErrOverflow},

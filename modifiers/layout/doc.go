@@ -28,10 +28,11 @@
 //     tiling.GeometryFor; stride = minimum pitch rounded up to the tile
 //     width in bytes, rows rounded up to the tile height, plane size whole
 //     tiles, offsets tile aligned. Samsung NV12MT also needs width % 128,
-//     height % 32 and pitch % 128 (drm_framebuffer.c; the kernel applies
-//     the width/height test to each plane's subsampled size, which is
-//     stricter for the chroma plane: headway checks the frame size as
-//     drm_fourcc.h states it).
+//     height % 32 and pitch % 128 for every plane, the chroma plane's
+//     subsampled size included, as drm_framebuffer.c framebuffer_check
+//     applies them: frames are therefore multiples of 256x64, and Compute
+//     refuses any other size with Validate's error rather than laying out
+//     a buffer the kernel's ADDFB2 would refuse.
 //   - Intel CCS (i915 display/intel_fb.c): Y/Yf_TILED_CCS add a Y-tiled CCS
 //     plane of one byte per 8x16 pixels (128-byte x 32-row tiles), RGB8888
 //     only. GEN12 and MTL RC/MC CCS add one linear CCS plane per colour
@@ -74,8 +75,8 @@
 //  3. The modifier and its combination with the format: unknown or
 //     malformed modifiers (InvalidFormat + ErrUnsupportedModifier), formats
 //     the modifier does not take, e.g. NV12 with Y_TILED_CCS
-//     (InvalidFormat); then multiples the modifier needs, e.g. NV12MT
-//     (InvalidDimensions); then dimensions so large that even the tightest
+//     (InvalidFormat); then multiples the modifier needs, e.g. NV12MT's
+//     whole tiles in every plane (InvalidDimensions); then dimensions so large that even the tightest
 //     layout does not fit in 32 bits (InvalidDimensions + ErrOverflow).
 //  4. The plane count against the format and modifier (Incomplete, naming
 //     both numbers).

@@ -56,7 +56,7 @@ func FuzzValidate(f *testing.F) {
 	f.Add(uint32(fourcc.NV12), uint64(modifier.IntelYTiledGen12MCCCS), uint32(1920), uint32(1080),
 		seedPlanes(Plane{0, 2048, 0}, Plane{2228224, 2048, 0}, Plane{3342336, 256, 0}, Plane{3354624, 256, 0}))
 	f.Add(uint32(fourcc.XRGB8888), uint64(amdMod(2, 27, true, true)), uint32(0xffffffff), uint32(3), seedPlanes(Plane{0xffffffff, 0xffffffff, 1}))
-	f.Add(uint32(fourcc.NV12), uint64(modifier.Samsung64x32Tile), uint32(128), uint32(32), seedPlanes(Plane{0, 128, 0}, Plane{4096, 128, 0}))
+	f.Add(uint32(fourcc.NV12), uint64(modifier.Samsung64x32Tile), uint32(256), uint32(64), seedPlanes(Plane{0, 256, 0}, Plane{16384, 256, 0}))
 	f.Add(uint32(0x31313131), uint64(modifier.ARMAFBC(4)), uint32(7), uint32(9), []byte{3, 0, 0, 1, 2, 3, 4, 2, 2, 0, 0, 1, 1})
 	f.Add(uint32(fourcc.XRGB8888), uint64(modifier.Invalid), uint32(1), uint32(1), []byte{})
 	f.Add(uint32(fourcc.P010), uint64(0xff)<<56|17, uint32(4097), uint32(2161), []byte{})

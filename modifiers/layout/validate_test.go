@@ -34,6 +34,8 @@ func TestValidateRejects(t *testing.T) {
 			InvalidDimensions, -1, "0x64: width and height must be at least 1", nil},
 		{"NV12MT height", fourcc.NV12, modifier.Samsung64x32Tile, 128, 48, []Plane{{0, 128, 0}, {8192, 128, 0}},
 			InvalidDimensions, -1, "128x48 with modifier 64_32_TILE (0x400000000000001): width must be a multiple of 128 and height of 32", nil},
+		{"NV12MT chroma not whole tiles", fourcc.NV12, modifier.Samsung64x32Tile, 128, 64, []Plane{{0, 128, 0}, {8192, 128, 0}},
+			InvalidDimensions, 1, "NV12MT chroma plane not whole tiles: plane 1 of 128x64 with modifier 64_32_TILE (0x400000000000001) is 64x32, and framebuffer_check wants every plane a multiple of 128x32 (frames a multiple of 256x64)", nil},
 		{"too large", fourcc.XRGB8888, modifier.Linear, 0xffffffff, 2, []Plane{{0, 0xffffffff, 0}},
 			InvalidDimensions, 0, "plane 0 of XRGB8888 at 4294967295x2: minimum stride 17179869180 * 2 rows does not fit in 32 bits", ErrOverflow},
 		{"unknown vendor", fourcc.XRGB8888, modifier.Code(0x42, 7), 64, 64, []Plane{{0, 256, 0}},

@@ -172,16 +172,26 @@ func samsungSpec(info *fourcc.Info, m modifier.Modifier, w, h uint32, s *spec) *
 	}
 	// NV12MT: NV12 only, 64x32 macroblocks, width a multiple of 128 and
 	// height of 32, pitch a multiple of 128 (drm_framebuffer.c
-	// framebuffer_check; drm_fourcc.h). The kernel applies the width and
-	// height test to each plane's own (subsampled) size, which for the
-	// chroma plane means width % 256 and height % 64; headway follows the
-	// header and checks the frame size, and rounds the chroma rows up to
-	// whole 32-row tiles instead.
+	// framebuffer_check; drm_fourcc.h). The frame test comes first so a
+	// frame that is not whole tiles is reported as such.
 	if info.Format != fourcc.NV12 {
 		return newErr(InvalidFormat, -1, nil, fmt.Sprintf("%s with %s: the 64x32 tiling (NV12MT) exists for NV12 only", fmtName(info), modName(m)))
 	}
 	if w%128 != 0 || h%32 != 0 {
 		return newErr(InvalidDimensions, -1, nil, fmt.Sprintf("%dx%d with %s: width must be a multiple of 128 and height of 32", w, h, modName(m)))
+	}
+	// framebuffer_check applies that test to every plane's own
+	// (subsampled) size, so the half-size chroma plane must be whole tiles
+	// too and the smallest NV12MT frame is 256x64. A real driver refuses
+	// anything less at ADDFB2, so accepting it here would let a client
+	// import a buffer no plane could ever be given.
+	for i := 1; i < int(info.NumPlanes); i++ {
+		pw, ph := planeWidth(info, w, i), planeHeight(info, h, i)
+		if pw%128 != 0 || ph%32 != 0 {
+			return newErr(InvalidDimensions, i, nil, fmt.Sprintf(
+				"NV12MT chroma plane not whole tiles: plane %d of %dx%d with %s is %dx%d, and framebuffer_check wants every plane a multiple of 128x32 (frames a multiple of 256x64)",
+				i, w, h, modName(m), pw, ph))
+		}
 	}
 	if err := tiledPlanes(info, m, m, w, h, s, 2, 1, "Samsung 64x32 tiles (pitch multiple of 128)"); err != nil {
 		return err

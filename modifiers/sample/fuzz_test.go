@@ -13,7 +13,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add(uint32(fourcc.XRGB8888), uint64(modifier.Linear), uint32(16), uint32(8), uint32(0), uint32(64), uint32(0), uint32(0), uint16(1024))
 	f.Add(uint32(fourcc.NV12), uint64(modifier.IntelYTiled), uint32(130), uint32(66), uint32(0), uint32(256), uint32(8192*4), uint32(256), uint16(65535))
 	f.Add(uint32(fourcc.XRGB8888), uint64(modifier.IntelYTiledGen12RCCCS), uint32(256), uint32(64), uint32(0), uint32(1024), uint32(65536), uint32(128), uint16(40000))
-	f.Add(uint32(fourcc.NV12), uint64(modifier.Samsung64x32Tile), uint32(128), uint32(32), uint32(0), uint32(128), uint32(4096), uint32(128), uint16(8192))
+	f.Add(uint32(fourcc.NV12), uint64(modifier.Samsung64x32Tile), uint32(256), uint32(64), uint32(0), uint32(256), uint32(16384), uint32(256), uint16(8192))
 	f.Fuzz(func(t *testing.T, format uint32, mod uint64, w, h, off0, stride0, off1, stride1 uint32, size uint16) {
 		info, ok := fourcc.Lookup(fourcc.Format(format))
 		if !ok {

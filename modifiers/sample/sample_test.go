@@ -83,7 +83,7 @@ func TestRowsMatchWhatTheClientWrote(t *testing.T) {
 		{fourcc.XRGB8888, modifier.Intel4TiledDG2RCCCS, 256, 64},
 		{fourcc.XRGB8888, modifier.Intel4TiledMTLRCCCS, 256, 64},
 		{fourcc.XRGB8888, nv, 100, 50},
-		{fourcc.NV12, modifier.Samsung64x32Tile, 256, 96},
+		{fourcc.NV12, modifier.Samsung64x32Tile, 256, 192},
 		{fourcc.XRGB8888, modifier.VivanteTiled, 30, 30},
 		{fourcc.XRGB8888, modifier.VivanteSuperTiled, 130, 70},
 	}
