@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/headwaywl/headway/modifiers/fourcc"
+	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/singlepixel"
 	"github.com/headwaywl/headway/protocol/wayland"
@@ -14,11 +15,15 @@ type bufferKind int
 const (
 	bufferShm bufferKind = iota
 	bufferSinglePixel
+	bufferDmabuf
 )
 
 func (k bufferKind) String() string {
-	if k == bufferSinglePixel {
+	switch k {
+	case bufferSinglePixel:
 		return "single_pixel"
+	case bufferDmabuf:
+		return "dmabuf"
 	}
 	return "shm"
 }
@@ -40,6 +45,12 @@ type buffer struct {
 	m              *mapping // shm memory (nil for single-pixel)
 	pool           *shmPool
 	pixel          []byte // single-pixel: one ARGB16161616 pixel
+
+	// dmabuf
+	modifier modifier.Modifier
+	planes   [4]dmabufPlane
+	nplanes  int
+	yInvert  bool
 
 	refs    int
 	gone    bool // the wl_buffer was destroyed
@@ -68,6 +79,17 @@ func (b *buffer) dropMemory() {
 	if b.pool != nil {
 		b.pool.unref()
 		b.pool = nil
+	}
+	b.release()
+}
+
+// release drops a dmabuf's plane mappings (planes may share one).
+func (b *buffer) release() {
+	for i := range b.planes {
+		if m := b.planes[i].m; m != nil {
+			m.unref()
+			b.planes[i].m = nil
+		}
 	}
 }
 

@@ -76,6 +76,10 @@ type Config struct {
 	// per frame, which serve only pays when asked. In-process use keeps
 	// the default, collection always on.
 	CRCOnDemand bool
+	// DmabufLenient turns the linux-dmabuf checks headway makes beyond
+	// wlroots' into warnings in the negotiation log (serve
+	// --dmabuf-strict=off): real clients have shipped breaking them.
+	DmabufLenient bool
 	// LockstepTimeout overrides DefaultLockstepTimeout.
 	LockstepTimeout time.Duration
 	// NegotiationLog receives the negotiation log (JSON lines); nil for none.
@@ -109,6 +113,7 @@ type Compositor struct {
 	captures    []*captureReq
 	advanceReqs []*advanceReq
 	shm         *shmGlobal
+	dmabuf      *dmabufGlobal
 	globalNames map[string]uint32
 	socketName  string
 	lastShown   map[*surface]bool
@@ -155,6 +160,10 @@ func New(cfg Config) (*Compositor, error) {
 	c.out = out
 	c.scene = newScene()
 	c.seat = newSeat(c)
+	if c.dmabuf, err = c.newDmabuf(); err != nil {
+		out.stop()
+		return nil, fmt.Errorf("compositor: %w", err)
+	}
 	c.addGlobals()
 	c.nlog.output(c)
 	return c, nil

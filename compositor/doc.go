@@ -93,6 +93,43 @@
 // hold every 8-bit level exactly, so equalities between 8-bit pictures
 // drawn in different formats can break there.
 //
+// # linux-dmabuf
+//
+// zwp_linux_dmabuf_v1 v5 offers the profile's render set (what its
+// simulated GPU samples; LINEAR for every readable primary format when
+// the profile names none). One format table in one sealed memfd serves
+// every client and every feedback; the main device and every tranche's
+// target is MainDevice, dev_t 4095:1048575 (0xffffffff), which no driver
+// can own. v3 binds get a modifier event per pair; v1 and v2 binds get a
+// format event for each format offered with LINEAR, because their buffers
+// carry the implicit modifier INVALID, which on headway's device means
+// LINEAR (such buffers import and render as LINEAR).
+//
+// Params are checked in this order. In add, as wlroots: already_used,
+// plane_idx (4 planes at most), plane_set, then invalid_format for a
+// modifier that differs from an earlier plane's. In create and
+// create_immed: already_used; incomplete when no plane was added;
+// invalid_format for unknown flag bits; invalid_dimensions for a width or
+// height below 1; out_of_bounds on every plane for offset + stride and
+// offset + stride · height beyond 32 bits, and, where lseek gives the
+// object's size, for an offset past it, offset + stride past it or a zero
+// stride, and plane 0's offset + stride · height past it. Then headway's
+// extras, which wlroots lacks: incomplete for a hole in the plane list;
+// from v4, invalid_format for a pair that was never advertised; then
+// modifiers/layout's rules for the format and modifier (the plane count
+// is incomplete; its other kinds map to their codes; a layout rule no
+// protocol code names fails the import). invalid_format for a format the
+// composer cannot read comes after the advertised check. With
+// Config.DmabufLenient (serve --dmabuf-strict=off) every extra is a
+// dmabuf_warning line and the import goes on. Interlaced buffers
+// (interlaced, bottom_first) fail the import; y_invert is honoured.
+//
+// Import accepts memory that cannot shrink under its mapping, because no
+// protocol error may follow once a buffer exists: a memfd sealed with
+// F_SEAL_SHRINK, or a real dma-buf. Anything else (an unsealed memfd, a
+// tmpfs file, a pipe) fails: created/failed for create, invalid_wl_buffer
+// for create_immed. Tiled buffers render through modifiers/sample.
+//
 // # Protocol errors
 //
 // Every error is posted with the interface and code the XML defines, on

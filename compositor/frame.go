@@ -139,6 +139,9 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 
 // source describes the buffer's memory for the renderer.
 func (b *buffer) source() compose.Source {
+	if b.kind == bufferDmabuf {
+		return b.dmabufSource()
+	}
 	s := compose.Source{Format: b.format, Modifier: modifier.Linear, Width: int(b.width), Height: int(b.height)}
 	if b.kind == bufferSinglePixel {
 		s.Planes[0] = compose.SourcePlane{Data: b.pixel, Stride: 8}

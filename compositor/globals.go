@@ -2,6 +2,7 @@ package compositor
 
 import (
 	"github.com/headwaywl/headway/protocol/headwaytest"
+	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/presentation"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/singlepixel"
@@ -23,6 +24,7 @@ const (
 	versionPresentation  = 2
 	versionSinglePixel   = 1
 	versionTest          = 1
+	versionDmabuf        = 5
 )
 
 func (c *Compositor) addGlobals() {
@@ -38,6 +40,7 @@ func (c *Compositor) addGlobals() {
 	c.addGlobal(presentation.WpPresentationInterface, versionPresentation, (&presentationGlobal{c}).bind)
 	c.addGlobal(singlepixel.WpSinglePixelBufferManagerV1Interface, versionSinglePixel, (&singlePixelManager{c}).bind)
 	c.addGlobal(headwaytest.HeadwayTestV1Interface, versionTest, (&testGlobal{c}).bind)
+	c.addGlobal(linuxdmabuf.ZwpLinuxDmabufV1Interface, versionDmabuf, c.dmabuf.bind)
 }
 
 func (c *Compositor) addGlobal(iface *server.Interface, version uint32, bind func(*server.Client, *server.Resource)) {

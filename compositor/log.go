@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/headwaywl/headway/compositor/neglog"
+	"github.com/headwaywl/headway/modifiers/formatset"
 	"github.com/headwaywl/headway/modifiers/fourcc"
+	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/server"
 )
 
@@ -136,12 +138,15 @@ func (l *negLog) bind(cd *clientData, iface string, version, global uint32) {
 
 func (l *negLog) bufferImport(cd *clientData, b *buffer) {
 	info, _ := fourcc.Lookup(b.format)
-	typ := neglog.BufferSHM
-	if b.kind == bufferSinglePixel {
-		typ = neglog.BufferSinglePixel
+	nb := neglog.Buffer{ID: b.res.ID(), Type: neglog.BufferSHM, Format: info.Name, Fourcc: info.FourCC,
+		Width: b.width, Height: b.height, Stride: uint32(b.stride)}
+	switch b.kind {
+	case bufferSinglePixel:
+		nb.Type = neglog.BufferSinglePixel
+	case bufferDmabuf:
+		nb.Type, nb.Stride, nb.Modifier = neglog.BufferDMABUF, b.planes[0].stride, uint64(b.modifier)
 	}
-	l.add(cd, neglog.BufferImport(neglog.Buffer{ID: b.res.ID(), Type: typ, Format: info.Name, Fourcc: info.FourCC,
-		Width: b.width, Height: b.height, Stride: uint32(b.stride)}))
+	l.add(cd, neglog.BufferImport(nb))
 }
 
 func (l *negLog) presented(s *surface, seq uint64, flags []string, refresh uint32, sec uint64, nsec uint32) {
@@ -178,4 +183,62 @@ func errnoName(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+func devString(dev uint64) string { return fmt.Sprintf("%d:%d", unix.Major(dev), unix.Minor(dev)) }
+
+// pairName names a pair as libdrm prints it: drmGetFormatName, then
+// drmGetFormatModifierName (vendor names such as INTEL come first in
+// libdrm's own tools; the name alone is unambiguous with the format).
+func pairName(f fourcc.Format, m modifier.Modifier) string {
+	return fourcc.LibdrmName(f) + ":" + modifier.Name(m)
+}
+
+func (l *negLog) feedback(cd *clientData, fb *server.Resource, g *dmabufGlobal, ts []formatset.FeedbackTranche) {
+	if !l.on() {
+		return
+	}
+	kind, surface := "default", uint32(0)
+	if s, ok := fb.Data().(feedbackSurface); ok && s.s != nil {
+		kind, surface = "surface", s.s.res.ID()
+	}
+	out := make([]neglog.FeedbackTranche, len(ts))
+	for i, t := range ts {
+		var flags []string
+		if t.Flags&formatset.FlagScanout != 0 {
+			flags = append(flags, "scanout")
+		}
+		pairs := make([]string, len(t.Indices))
+		for j, k := range t.Indices {
+			p, _ := g.table.Entry(int(k))
+			pairs[j] = pairName(p.Format, p.Modifier)
+		}
+		out[i] = neglog.FeedbackTranche{Target: devString(t.TargetDevice), Flags: flags, Pairs: pairs}
+	}
+	l.add(cd, neglog.DmabufFeedback(fb.ID(), kind, surface, devString(MainDevice), g.table.Len(), out))
+}
+
+func (l *negLog) dmabufCreate(cd *clientData, p *dmabufParams, immed bool, w, h int32, format, flags uint32, result, rule string) {
+	if !l.on() {
+		return
+	}
+	var planes []neglog.DmabufPlane
+	for i := range p.planes {
+		if pl := &p.planes[i]; pl.set {
+			planes = append(planes, neglog.DmabufPlane{Plane: i, Offset: pl.offset, Stride: pl.stride, Modifier: uint64(pl.mod)})
+		}
+	}
+	name := fourcc.DRMName(fourcc.Format(format))
+	if _, ok := fourcc.Lookup(fourcc.Format(format)); !ok {
+		name = fmt.Sprintf("0x%08x", format)
+	}
+	req := "create"
+	if immed {
+		req = "create_immed"
+	}
+	l.add(cd, neglog.DmabufCreate(p.res.ID(), req, w, h, name, flags, planes, result, rule))
+}
+
+func (l *negLog) dmabufWarning(cd *clientData, errName, rule string) {
+	l.add(cd, neglog.DmabufWarning(errName, rule))
 }

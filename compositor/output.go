@@ -44,14 +44,16 @@ type output struct {
 	conn    *device.Connector
 	primary *device.Plane
 
-	period      int64 // ns
-	refreshMHz  uint32
-	format      fourcc.Format
-	physW       int32
-	physH       int32
-	connName    string
-	profileName string
-	monoBase    int64 // CLOCK_MONOTONIC at start, for virtual timestamps
+	period     int64 // ns
+	refreshMHz uint32
+	format     fourcc.Format
+	// primaryFormats are the formats the primary plane lists.
+	primaryFormats []fourcc.Format
+	physW          int32
+	physH          int32
+	connName       string
+	profileName    string
+	monoBase       int64 // CLOCK_MONOTONIC at start, for virtual timestamps
 
 	fbs   [2]primaryFB
 	front int
@@ -188,6 +190,9 @@ func newOutput(c *Compositor, cfg Config) (*output, error) {
 	}
 	if o.primary == nil || o.conn == nil {
 		return nil, fmt.Errorf("profile %s has no primary plane or connector for CRTC %d", prof.Name, o.crtc.ID())
+	}
+	if info, err := dev.PlaneInfo(o.primary.ID()); err == nil {
+		o.primaryFormats = info.Formats
 	}
 	o.format, err = pickPrimaryFormat(dev, o.primary, cfg.PrimaryFormat)
 	if err != nil {

@@ -38,6 +38,7 @@ import (
 	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
 	"github.com/headwaywl/headway/modifiers/fourcc"
+	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/spec"
 	"github.com/headwaywl/headway/protocol/viewporter"
@@ -57,6 +58,11 @@ var peUntriggerable = map[string]string{
 	"xdg_wm_base/unresponsive":          "headway never sends xdg_wm_base.ping",
 	"wp_presentation/invalid_timestamp": "no wp_presentation request carries a timestamp",
 	"wp_presentation/invalid_flag":      "no wp_presentation request carries flags",
+}
+
+// peDmaPlane is plane idx of a sealed 512-byte memfd (16x8 XRGB8888).
+func peDmaPlane(t *testing.T, idx, offset, stride uint32, m modifier.Modifier) dmaPlane {
+	return dmaPlane{fd: dmabufMemfd(t, make([]byte, 512), true), idx: idx, offset: offset, stride: stride, mod: m}
 }
 
 // peWant is the wl_display.error a case expects: the object it names, that
@@ -385,6 +391,84 @@ var peCases = []peCase{
 		buf := c.peSmallBuffer(4, 4)
 		c.send(s, wayland.WlSurfaceRequestAttach, func(e *wire.Encoder) { e.Object(buf); e.Int(5); e.Int(7) })
 		return peWant{s, "wl_surface", []string{"(5, 7)"}}
+	}},
+
+	// zwp_linux_buffer_params_v1: wlroots' checks, then headway's extras.
+	{iface: "zwp_linux_buffer_params_v1", err: "already_used", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"already used"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "plane_idx", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 4, 0, 64, modifier.Linear))
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"plane index 4"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "plane_set", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear), peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"plane 0"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "incomplete", variant: "no_planes", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params()
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"no dmabuf"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "incomplete", variant: "hole", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear), peDmaPlane(t, 2, 0, 64, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"plane 1 is missing"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "incomplete", variant: "plane_count", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 16, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.NV12, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"2"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_format", variant: "mixed_modifiers", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear), peDmaPlane(t, 1, 0, 64, modifier.Modifier(0x0100000000000002)))
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"Y_TILED", "LINEAR"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_format", variant: "unknown_flags", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 8)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"0x8"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_format", variant: "unadvertised_pair", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		// A valid Y-tiled layout (one 128x32 tile), which vkms does not offer.
+		fd := dmabufMemfd(t, make([]byte, 4096), true)
+		p := c.params(dmaPlane{fd: fd, stride: 128, mod: modifier.Modifier(0x0100000000000002)})
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"XRGB8888", "Y_TILED", "not advertised"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_format", variant: "unknown_format", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.Format(0xdeadbeef), 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"0xdeadbeef"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_dimensions", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		c.createImmed(p, 0, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"width 0"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "out_of_bounds", variant: "offset_stride_overflow", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0xffffff00, 0x200, modifier.Linear))
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"overflows 32 bits"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "out_of_bounds", variant: "stride_height_overflow", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 0x10000000, modifier.Linear))
+		c.createImmed(p, 16, 32, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"height 32", "overflows 32 bits"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "out_of_bounds", variant: "past_the_dmabuf", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		p := c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear))
+		c.createImmed(p, 16, 9, fourcc.XRGB8888, 0) // the memfd holds 8 rows
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"height 9", "512-byte"}}
+	}},
+	{iface: "zwp_linux_buffer_params_v1", err: "invalid_wl_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		fd := dmabufMemfd(t, make([]byte, 512), false)
+		p := c.params(dmaPlane{fd: fd, stride: 64, mod: modifier.Linear})
+		c.createImmed(p, 16, 8, fourcc.XRGB8888, 0)
+		return peWant{p, "zwp_linux_buffer_params_v1", []string{"F_SEAL_SHRINK"}}
 	}},
 
 	// wl_seat, wl_pointer

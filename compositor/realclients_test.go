@@ -114,7 +114,16 @@ func TestWaylandInfoListsEveryGlobal(t *testing.T) {
 		"wl_compositor": 6, "wl_subcompositor": 1, "wl_shm": 2, "wl_output": 4,
 		"xdg_wm_base": 6, "wl_seat": 9, "wl_data_device_manager": 3, "wp_viewporter": 1,
 		"wp_presentation": 2, "wp_single_pixel_buffer_manager_v1": 1, "headway_test_v1": 1,
+		"zwp_linux_dmabuf_v1": 5,
 	}, got)
+	// The default feedback: headway's fake main device (dev_t 4095:1048575,
+	// printed as the raw value) and vkms's render set, every format LINEAR.
+	assert.Contains(t, out, "main device: 0xFFFFFFFF")
+	assert.Contains(t, out, "target device: 0xFFFFFFFF")
+	for _, f := range []string{"'XR24'", "'AR24'", "'XR48'", "'NV12'"} {
+		assert.Contains(t, out, f+"; 0x0000000000000000 = LINEAR")
+	}
+	assert.NotContains(t, out, "TILED", "vkms has no GPU: LINEAR only")
 }
 
 // frameCRCs runs weston-simple-shm on a lockstep compositor until frame n

@@ -202,8 +202,12 @@ func (sc *scene) topToplevel() *surface {
 func layerOf(p placed) (src, dst device.Rect, rot profile.Rotation) {
 	s := p.s
 	bw, bh := s.buf.width, s.buf.height
+	tr := s.transform
+	if s.buf.yInvert {
+		tr = yInverted[tr]
+	}
 	tw, th := bw, bh
-	if s.transform&1 == 1 {
+	if tr&1 == 1 {
 		tw, th = bh, bw
 	}
 	// The source box in transformed-buffer pixels, 24.8 fixed point.
@@ -215,10 +219,10 @@ func layerOf(p placed) (src, dst device.Rect, rot profile.Rotation) {
 		bx, by, bbw, bbh = 0, 0, int64(tw)*256, int64(th)*256
 	}
 	// Into buffer coordinates.
-	bx, by, bbw, bbh = surfaceToBuffer(bx, by, bbw, bbh, s.transform, int64(tw)*256, int64(th)*256)
+	bx, by, bbw, bbh = surfaceToBuffer(bx, by, bbw, bbh, tr, int64(tw)*256, int64(th)*256)
 	src = device.Rect{X1: int32(bx << 8), Y1: int32(by << 8), X2: int32((bx + bbw) << 8), Y2: int32((by + bbh) << 8)}
 	dst = device.Rect{X1: p.x, Y1: p.y, X2: p.x + s.width, Y2: p.y + s.height}
-	return src, dst, transformRotation[s.transform]
+	return src, dst, transformRotation[tr]
 }
 
 // surfaceToBuffer maps a box of a w x h surface into the buffer drawn
@@ -258,3 +262,33 @@ var transformRotation = [8]profile.Rotation{
 	profile.Rotate180 | profile.ReflectX,
 	profile.Rotate270 | profile.ReflectX,
 }
+
+// yInverted[t] is the buffer transform equivalent to t applied to a
+// buffer whose rows are stored bottom up (linux-dmabuf's y_invert): the
+// surface-to-buffer mapping of t followed by a vertical flip of the
+// buffer, found by comparing the mappings on a non-square surface.
+var yInverted = func() [8]int32 {
+	var out [8]int32
+	const w, h = 3, 2
+	for t := int32(0); t < 8; t++ {
+		for u := int32(0); u < 8; u++ {
+			same := true
+			for y := int64(0); y < h && same; y++ {
+				for x := int64(0); x < w && same; x++ {
+					bx, by, _, _ := surfaceToBuffer(x, y, 1, 1, t, w, h)
+					bh := int64(h)
+					if t&1 == 1 {
+						bh = w
+					}
+					ux, uy, _, _ := surfaceToBuffer(x, y, 1, 1, u, w, h)
+					same = ux == bx && uy == bh-1-by
+				}
+			}
+			if same {
+				out[t] = u
+				break
+			}
+		}
+	}
+	return out
+}()

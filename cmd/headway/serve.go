@@ -20,6 +20,7 @@ import (
 
 var serveUsage = `headway serve [--socket NAME] [--profile NAME] [--clock realtime|manual|lockstep]
               [--size WxH] [--primary-format FORMAT] [--crc] [--log-file FILE]
+              [--dmabuf-strict on|off]
 
 serve runs the headless compositor for external clients. It prints
 WAYLAND_DISPLAY=<name> on stdout once it accepts connections, and on SIGINT
@@ -38,7 +39,12 @@ or SIGTERM shuts down and removes its socket and lock file.
   --crc                 collect a CRC for every frame (costs one device
                         composition per frame; clients can ask with
                         headway_test_v1.enable_crc instead)
-  --log-file FILE       write the negotiation log (JSON lines) to FILE`
+  --log-file FILE       write the negotiation log (JSON lines) to FILE
+  --dmabuf-strict on|off
+                        off turns the linux-dmabuf checks headway makes beyond
+                        wlroots' (holes in the plane list, pairs never
+                        advertised, the plane count and layout rules) into
+                        dmabuf_warning log lines (default on)`
 
 func init() {
 	register(&command{
@@ -59,6 +65,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	primary := fs.String("primary-format", "", "primary framebuffer format")
 	crcOn := fs.Bool("crc", false, "collect per-frame CRCs")
 	logFile := fs.String("log-file", "", "negotiation log file")
+	strict := fs.String("dmabuf-strict", "on", "on, or off to log headway's extra linux-dmabuf checks as warnings")
 	fs.Usage = func() { fmt.Fprintln(stderr, serveUsage) }
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -67,7 +74,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "headway serve: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg := compositor.Config{CRCOnDemand: !*crcOn, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if *strict != "on" && *strict != "off" {
+		fmt.Fprintf(stderr, "headway serve: --dmabuf-strict: want on or off, got %q\n", *strict)
+		return exitUsage
+	}
+	cfg := compositor.Config{CRCOnDemand: !*crcOn, DmabufLenient: *strict == "off", Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	var err error
 	if cfg.Profile, err = profile.Load(*prof); err != nil {
 		fmt.Fprintf(stderr, "headway serve: %v\n", err)

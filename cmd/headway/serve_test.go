@@ -85,6 +85,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"--profile", "nope"}, "nope"},
 		{[]string{"--primary-format", "NOPE"}, "--primary-format"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--dmabuf-strict", "maybe"}, "want on or off"},
 	} {
 		var out, errOut strings.Builder
 		code := run(append([]string{"serve"}, tc.args...), &out, &errOut)

@@ -145,4 +145,37 @@
 //   - vol mono_base_ns (int): the CLOCK_MONOTONIC time the output's clock
 //     counts from.
 //   - vol socket (string): the Wayland socket name.
+//
+// dmabuf_feedback (client): a complete zwp_linux_dmabuf_feedback_v1 send.
+//   - feedback (int): the feedback object's id.
+//   - kind (string): "default" or "surface".
+//   - surface (int, optional): the wl_surface, for surface feedback.
+//   - main_device (string): the main device as "MAJOR:MINOR".
+//   - table_entries (int): the entries of the format table.
+//   - tranches (list of objects): in preference order, each with target
+//     ("MAJOR:MINOR"), flags (list of strings: "scanout") and pairs (list
+//     of strings "FORMAT:MODIFIER", the format as libdrm's
+//     drmGetFormatName and the modifier as its drmGetFormatModifierName
+//     print them, e.g. "XRGB8888:LINEAR", "NV12:Y_TILED").
+//
+// dmabuf_create (client): a zwp_linux_buffer_params_v1 create or
+// create_immed and what became of it.
+//   - params (int): the params object's id.
+//   - request (string): "create" or "create_immed".
+//   - width (int): as requested.
+//   - height (int): as requested.
+//   - format (string): the DRM format name, or its hex code when unknown.
+//   - flags (int): the flags as sent.
+//   - planes (list of objects): per plane added, its plane, offset, stride
+//     and modifier (hex).
+//   - result (string): "ok", or the protocol error's name, or
+//     "invalid_wl_buffer" for an import that failed.
+//   - rule (string, optional): the rule that refused the buffer, with its
+//     numbers.
+//
+// dmabuf_warning (client): a check headway makes beyond wlroots' failed
+// while the checks are lenient (serve --dmabuf-strict=off); the buffer is
+// imported anyway.
+//   - error (string): the protocol error the check would have raised.
+//   - rule (string): the rule, with its numbers.
 package neglog

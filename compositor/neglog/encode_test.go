@@ -196,7 +196,7 @@ func TestValidateRefuses(t *testing.T) {
 		event Event
 		want  string
 	}{
-		{"unknown type", at(0, "", 0, Event{Type: "dmabuf_feedback"}), `unknown event type "dmabuf_feedback"`},
+		{"unknown type", at(0, "", 0, Event{Type: "no_such_event"}), `unknown event type "no_such_event"`},
 		{"client event without client", at(0, "", 0, bind), "needs a client name"},
 		{"client event without ordinal", at(0, "c", 0, bind), "needs a client name and an ordinal"},
 		{"compositor event with client", at(0, "c", 1, FrameCommit(1, nil, "ok")), "compositor-wide but has client"},

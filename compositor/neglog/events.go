@@ -214,3 +214,54 @@ func Output(o OutputInfo) Event {
 		Vol: []Field{{"mono_base_ns", Int(o.MonoBaseNs)}, {"socket", Str(o.Socket)}},
 	}
 }
+
+// FeedbackTranche describes one tranche of a dmabuf feedback.
+type FeedbackTranche struct {
+	Target string   // "MAJOR:MINOR"
+	Flags  []string // "scanout"
+	Pairs  []string // "FORMAT:MODIFIER" as libdrm names them
+}
+
+// DmabufFeedback records one complete feedback send.
+func DmabufFeedback(feedback uint32, kind string, surface uint32, mainDevice string, tableEntries int, tranches []FeedbackTranche) Event {
+	fs := []Field{{"feedback", Int(int64(feedback))}, {"kind", Str(kind)}}
+	if surface != 0 {
+		fs = append(fs, Field{"surface", Int(int64(surface))})
+	}
+	ts := make([]Value, len(tranches))
+	for i, t := range tranches {
+		ts[i] = Object(Field{"target", Str(t.Target)}, Field{"flags", Strings(t.Flags)}, Field{"pairs", Strings(t.Pairs)})
+	}
+	fs = append(fs, Field{"main_device", Str(mainDevice)}, Field{"table_entries", Int(int64(tableEntries))}, Field{"tranches", List(ts...)})
+	return Event{Type: TypeDmabufFeedback, Fields: fs}
+}
+
+// DmabufPlane is one plane added to dmabuf params.
+type DmabufPlane struct {
+	Plane          int
+	Offset, Stride uint32
+	Modifier       uint64
+}
+
+// DmabufCreate records a params create or create_immed and its result.
+func DmabufCreate(params uint32, request string, width, height int32, format string, flags uint32, planes []DmabufPlane, result, rule string) Event {
+	ps := make([]Value, len(planes))
+	for i, p := range planes {
+		ps[i] = Object(Field{"plane", Int(int64(p.Plane))}, Field{"offset", Int(int64(p.Offset))},
+			Field{"stride", Int(int64(p.Stride))}, Field{"modifier", Str(FormatModifier(p.Modifier))})
+	}
+	fs := []Field{
+		{"params", Int(int64(params))}, {"request", Str(request)},
+		{"width", Int(int64(width))}, {"height", Int(int64(height))},
+		{"format", Str(format)}, {"flags", Int(int64(flags))}, {"planes", List(ps...)}, {"result", Str(result)},
+	}
+	if rule != "" {
+		fs = append(fs, Field{"rule", Str(rule)})
+	}
+	return Event{Type: TypeDmabufCreate, Fields: fs}
+}
+
+// DmabufWarning records a lenient check that failed.
+func DmabufWarning(errName, rule string) Event {
+	return Event{Type: TypeDmabufWarning, Fields: []Field{{"error", Str(errName)}, {"rule", Str(rule)}}}
+}

@@ -57,6 +57,9 @@ const (
 	TypePresentation     = "presentation"
 	TypeLockstepTimeout  = "lockstep_timeout"
 	TypeOutput           = "output"
+	TypeDmabufFeedback   = "dmabuf_feedback"
+	TypeDmabufCreate     = "dmabuf_create"
+	TypeDmabufWarning    = "dmabuf_warning"
 )
 
 func str(name string) FieldSpec     { return FieldSpec{Name: name, Kind: KindString} }
@@ -66,6 +69,9 @@ func strs(name string) FieldSpec {
 	return FieldSpec{Name: name, Kind: KindList, Elem: KindString}
 }
 func opt(s FieldSpec) FieldSpec { s.Optional = true; return s }
+func objects(name string) FieldSpec {
+	return FieldSpec{Name: name, Kind: KindList, Elem: KindObject}
+}
 
 // schema is the table Validate checks against and the package
 // documentation describes; TestDocMatchesSchema keeps the two in step.
@@ -123,6 +129,24 @@ var schema = []EventSpec{
 		Type: TypeOutput, Scope: ScopeCompositor,
 		Fields: []FieldSpec{str("profile"), str("mode"), str("primary_format"), str("clock")},
 		Vol:    []FieldSpec{integer("mono_base_ns"), str("socket")},
+	},
+	{
+		Type: TypeDmabufFeedback, Scope: ScopeClient,
+		Fields: []FieldSpec{
+			integer("feedback"), str("kind"), opt(integer("surface")),
+			str("main_device"), integer("table_entries"), objects("tranches"),
+		},
+	},
+	{
+		Type: TypeDmabufCreate, Scope: ScopeClient,
+		Fields: []FieldSpec{
+			integer("params"), str("request"), integer("width"), integer("height"),
+			str("format"), integer("flags"), objects("planes"), str("result"), opt(str("rule")),
+		},
+	},
+	{
+		Type: TypeDmabufWarning, Scope: ScopeClient,
+		Fields: []FieldSpec{str("error"), str("rule")},
 	},
 }
 
