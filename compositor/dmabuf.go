@@ -412,7 +412,11 @@ func (p *dmabufParams) validateAndImport(r *server.Resource, w, h int32, f fourc
 		if g.strict {
 			return ref
 		}
-		g.c.nlog.dmabufWarning(p.g.c.clientFor(r.Client()), paramsErrName(ref.code), ref.rule)
+		name := paramsErrName(ref.code)
+		if !ref.fatal {
+			name = "failed" // what create would have answered
+		}
+		g.c.nlog.dmabufWarning(p.g.c.clientFor(r.Client()), name, ref.rule)
 		return nil
 	}
 	for i := 0; i < n; i++ {
@@ -444,12 +448,7 @@ func (p *dmabufParams) validateAndImport(r *server.Resource, w, h int32, f fourc
 	if err := layout.Validate(info, lm, uint32(w), uint32(h), lp); err != nil {
 		var le *layout.Error
 		if errors.As(err, &le) {
-			ref := layoutRefusal(le)
-			if ref.fatal {
-				if ref = extra(ref); ref != nil {
-					return nil, ref
-				}
-			} else if g.strict {
+			if ref := extra(layoutRefusal(le)); ref != nil {
 				return nil, ref
 			}
 		}

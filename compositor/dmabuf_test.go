@@ -1,6 +1,7 @@
 package compositor_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -144,4 +145,69 @@ func TestDmabufLenientWarnsAndImports(t *testing.T) {
 	assert.Contains(t, log.b.String(), `"event":"dmabuf_warning","error":"invalid_format","rule":"format XRGB8888 with modifier 0x0100000000000002 (Y_TILED) was not advertised"`)
 	assert.Contains(t, log.b.String(), `"event":"dmabuf_create","params":`)
 	assert.Contains(t, log.b.String(), `"result":"ok"`)
+}
+
+// TestDmabufLenientCoversExactlyTheExtras: with --dmabuf-strict=off each
+// of headway's extra checks becomes a dmabuf_warning and the create goes
+// on, while wlroots' own checks stay protocol errors.
+func TestDmabufLenientCoversExactlyTheExtras(t *testing.T) {
+	yTiled := modifier.Modifier(0x0100000000000002)
+	for _, tc := range []struct {
+		name   string
+		planes func(t *testing.T) []dmaPlane
+		w, h   int32
+		format fourcc.Format
+		extra  bool   // one of headway's extras
+		code   string // the check's error
+	}{
+		{"hole", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{peDmaPlane(t, 0, 0, 64, modifier.Linear), peDmaPlane(t, 2, 0, 64, modifier.Linear)}
+		}, 16, 8, fourcc.XRGB8888, true, "incomplete"},
+		{"unadvertised_pair", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{{fd: dmabufMemfd(t, make([]byte, 4096), true), stride: 128, mod: yTiled}}
+		}, 16, 8, fourcc.XRGB8888, true, "invalid_format"},
+		{"plane_count", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{peDmaPlane(t, 0, 0, 16, modifier.Linear)}
+		}, 16, 8, fourcc.NV12, true, "incomplete"},
+		{"layout_pitch", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{peDmaPlane(t, 0, 0, 32, modifier.Linear)} // 16 XRGB8888 pixels need 64
+		}, 16, 8, fourcc.XRGB8888, true, "failed"},
+		{"out_of_bounds", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{peDmaPlane(t, 0, 0, 64, modifier.Linear)}
+		}, 16, 9, fourcc.XRGB8888, false, "out_of_bounds"},
+		{"invalid_dimensions", func(t *testing.T) []dmaPlane {
+			return []dmaPlane{peDmaPlane(t, 0, 0, 64, modifier.Linear)}
+		}, 16, 0, fourcc.XRGB8888, false, "invalid_dimensions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log lockedBuffer
+			r := startRig(t, compositor.Config{Clock: compositor.Manual, DmabufLenient: true, NegotiationLog: &log})
+			c := r.dial()
+			p := c.params(tc.planes(t)...)
+			c.send(p, linuxdmabuf.ZwpLinuxBufferParamsV1RequestCreate, func(e *wire.Encoder) {
+				e.Int(tc.w)
+				e.Int(tc.h)
+				e.Uint(uint32(tc.format))
+				e.Uint(0)
+			})
+			if tc.extra {
+				// A warning, then the create goes on: created, or failed
+				// when the layout cannot be read at all.
+				c.sync()
+				created := c.drop(p, linuxdmabuf.ZwpLinuxBufferParamsV1EventCreated) + c.drop(p, linuxdmabuf.ZwpLinuxBufferParamsV1EventFailed)
+				assert.Equal(t, 1, created, "answered with created or failed")
+			} else {
+				de, err := c.ExpectError(ctxT(t))
+				require.NoError(t, err)
+				assert.Equal(t, "zwp_linux_buffer_params_v1", de.Interface)
+			}
+			r.comp.Close()
+			<-r.done
+			r.done <- nil
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			warned := strings.Contains(log.b.String(), `"event":"dmabuf_warning","error":"`+tc.code+`"`)
+			assert.Equal(t, tc.extra, warned, "a warning exactly for the extras:\n%s", log.b.String())
+		})
+	}
 }

@@ -160,6 +160,12 @@ func (c *Compositor) frameDone(snap *frameSnap) {
 			continue
 		}
 		b.faulted = true
+		if b.kind != bufferShm {
+			// A dmabuf admitted under lenient checks that cannot be read
+			// is left out; the protocol allows no error once it exists.
+			c.log.Warn("compositor: a buffer cannot be read and is not shown", "client", b.owner.name, "buffer", b.res.ID())
+			continue
+		}
 		// libwayland's wl_shm_buffer_end_access: the error goes on the
 		// wl_buffer, with wl_shm's code.
 		b.res.PostError(uint32(wayland.WlShmErrorInvalidFd), "error accessing SHM buffer")

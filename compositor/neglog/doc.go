@@ -176,6 +176,7 @@
 // dmabuf_warning (client): a check headway makes beyond wlroots' failed
 // while the checks are lenient (serve --dmabuf-strict=off); the buffer is
 // imported anyway.
-//   - error (string): the protocol error the check would have raised.
+//   - error (string): the protocol error the check would have raised, or
+//     "failed" for a layout rule no protocol code names.
 //   - rule (string): the rule, with its numbers.
 package neglog
