@@ -30,7 +30,7 @@
 // parser: unknown keys, keys in the wrong section, repeated keys, bad
 // values and impossible combinations are errors naming the file, the line
 // and the field ("plane 2 zpos"). Top-level keys (name, description,
-// crtc-count, gamma-lut-size, cursor-max, writeback) come first; then
+// crtc-count, gamma-lut-size, cursor-max, writeback, render) come first; then
 // "connector NAME" sections with "mode WxH@HZ [preferred]" lines, and
 // "plane primary|overlay|cursor" sections with crtcs, count, formats
 // ("formats F... : M..." adds every pair; repeat the line for other
@@ -42,7 +42,8 @@
 //
 // # Invariants and how they follow the kernel
 //
-//   - A plane lists only (format, modifier) pairs composition can read:
+//   - A plane and the render set list only (format, modifier) pairs
+//     composition can read:
 //     CanSample asks modifiers/sample.Open to open a canonically laid out
 //     (modifiers/layout.Compute) probe buffer, because modifiers/sample has
 //     no separate query; anything Open refuses (compressed families other
@@ -63,6 +64,61 @@
 //     entries, so a plane's blob decodes back into exactly its Formats.
 //   - Scale factors are 16.16 source/destination ratios with the meaning
 //     drm_atomic_helper_check_plane_state gives min_scale and max_scale.
+//
+// # Render sets
+//
+// "render F... : M..." lines, repeatable, with the syntax of a plane's
+// formats lines, give Profile.Render: the pairs the device's simulated GPU
+// samples, which a compositor on the device advertises as its default
+// linux-dmabuf feedback. Order is the file's, formats by first use and
+// each format's modifiers as written, because the feedback's order is
+// preference; a pair named twice is an error. A profile without render
+// lines has a nil Render and the compositor falls back to its own choice.
+// The loader refuses any pair CanSample refuses, as for planes. Whether
+// composition has a pixel reader for each format is kms/pixfmt's to say,
+// and kms/pixfmt imports this package, so that half is ValidateRender,
+// which takes the reader check as an argument: a compositor calls it with
+// pixfmt's before advertising the set, and a test does the same for every
+// built-in profile.
+//
+// The built-in sets follow each vendor's GPU: LINEAR for every format,
+// plus the vendor's own modifiers where its GPU samples them.
+//
+//	profile      formats                                  modifiers
+//	intel-like   XRGB8888 ARGB8888 XBGR8888 ABGR8888      LINEAR X_TILED Y_TILED Yf_TILED 4_TILED
+//	                                                      Y_TILED_CCS Yf_TILED_CCS Y_TILED_GEN12_RC_CCS
+//	                                                      Y_TILED_GEN12_RC_CCS_CC* 4_TILED_MTL_RC_CCS*
+//	                                                      4_TILED_MTL_RC_CCS_CC*
+//	             RGB565 XRGB2101010 ARGB2101010           LINEAR X_TILED Y_TILED Yf_TILED 4_TILED
+//	             XBGR2101010* ABGR2101010* XRGB16161616F
+//	             ARGB16161616F* XBGR16161616F*
+//	             ABGR16161616F*
+//	             NV12 P010                                LINEAR X_TILED Y_TILED
+//	nvidia-like  XRGB8888 ARGB8888 XBGR8888 ABGR8888      LINEAR and NVIDIA_BLOCK_LINEAR_2D with
+//	             RGB565 XRGB2101010 ARGB2101010           KIND=6 (Turing's generic 16Bx2), GEN=2,
+//	             XBGR2101010 ABGR2101010 XBGR16161616F    SECTOR=1, COMPRESSION=0, HEIGHT=0..5
+//	             ABGR16161616F NV12 P010
+//	exynos-like  XRGB8888 ARGB8888 XBGR8888* ABGR8888*    LINEAR
+//	             RGB565 XRGB1555 ARGB1555
+//	             NV12                                     LINEAR SAMSUNG_64_32_TILE
+//	             NV21                                     LINEAR
+//	rcar-like    RGB565 XRGB1555 ARGB1555 XRGB8888        LINEAR (R-Car has no modifiers of its own)
+//	             ARGB8888 NV12 NV21 NV16 NV61 YUV420
+//	             YVU420
+//	vkms         the primary plane's 22 formats, in its   LINEAR (VKMS has no GPU)
+//	             order
+//
+// A star marks pairs importable but on no plane: a client may render into
+// them and composition shows them, but they never go to a plane directly.
+// On intel-like that is the starred modifiers with the 8888 formats and
+// every modifier with the starred formats. The reverse exists too: NV12
+// and P010 in Yf_TILED and 4_TILED are on planes but not in the render
+// set, as the GPU is not modelled as sampling YUV in those tilings.
+// Intel's render set leaves out the DG2, LNL and BMG compression
+// modifiers although modifiers/sample reads them: their CCS lives outside
+// the buffer, so nothing shows whether a buffer is clear, and a
+// compressed one would be composed wrongly without an error; the in-band
+// families are checked for clear blocks every frame.
 //
 // # IN_FORMATS
 //

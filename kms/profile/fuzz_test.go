@@ -17,6 +17,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte(minimal + "plane overlay\ncount 3\ncrtcs 0\nformats NV12 : LINEAR\nmax-fb 1x1\nscaling 1/65535 0x7fffffff\n"))
+	f.Add([]byte(withRender("render XRGB8888 NV12 : LINEAR X_TILED\nrender ARGB8888 : Y_TILED_GEN12_RC_CCS LINEAR\nrender NV12 : SAMSUNG_64_32_TILE\n")))
+	f.Add([]byte(withRender("render XRGB8888 : LINEAR\nrender XRGB8888 : LINEAR\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Parse(bytes.NewReader(data))
 		if err != nil {
@@ -31,6 +33,12 @@ func FuzzParse(f *testing.F) {
 		}
 		if len(p.Planes) == 0 || len(p.Planes) > MaxPlanes || len(p.Connectors) == 0 {
 			t.Fatalf("accepted a profile with %d planes and %d connectors", len(p.Planes), len(p.Connectors))
+		}
+		if p.Render.Len() > MaxRenderPairs {
+			t.Fatalf("accepted %d render pairs", p.Render.Len())
+		}
+		if err := p.ValidateRender(nil); err != nil {
+			t.Fatalf("accepted an unsampleable render set: %v", err)
 		}
 		for i := range p.Planes {
 			pl := &p.Planes[i]

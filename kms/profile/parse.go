@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/headwaywl/headway/modifiers/formatset"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 )
@@ -22,7 +23,12 @@ const (
 	MaxCRTCs      = 32
 	MaxConnectors = 16
 	MaxModes      = 256
-	maxLineBytes  = 64 << 10
+	// MaxRenderPairs bounds a render set: far more than a driver
+	// advertises, and small enough that a hostile file cannot make the
+	// loader probe pairs without end (a 64 KiB line of formats times
+	// modifiers would otherwise name millions).
+	MaxRenderPairs = 4096
+	maxLineBytes   = 64 << 10
 )
 
 // ErrInvalidProfile is wrapped by every Parse and Load error about the
@@ -101,7 +107,7 @@ type planeDraft struct {
 }
 
 func parseNamed(file string, r io.Reader) (*Profile, error) {
-	ps := &parser{file: file, p: &Profile{}, seen: map[string]int{}}
+	ps := &parser{file: file, p: &Profile{file: file}, seen: map[string]int{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxLineBytes)
 	line := 0
@@ -147,11 +153,11 @@ func (ps *parser) field(key string) string {
 }
 
 var (
-	topKeys       = map[string]bool{"name": true, "description": true, "crtc-count": true, "gamma-lut-size": true, "cursor-max": true, "writeback": true}
+	topKeys       = map[string]bool{"name": true, "description": true, "crtc-count": true, "gamma-lut-size": true, "cursor-max": true, "writeback": true, "render": true}
 	connectorKeys = map[string]bool{"mode": true}
 	planeKeys     = map[string]bool{"crtcs": true, "count": true, "formats": true, "zpos": true, "rotation": true, "scaling": true,
 		"max-fb": true, "max-src": true, "max-dst": true, "blend": true, "alpha": true, "color-encoding": true, "color-range": true, "colorkey": true}
-	repeatable = map[string]bool{"mode": true, "formats": true}
+	repeatable = map[string]bool{"mode": true, "formats": true, "render": true}
 )
 
 func (ps *parser) line(n int, text string) error {
@@ -227,6 +233,8 @@ func (ps *parser) top(n int, key, rest string, args []string) error {
 		var s Size
 		s, err = oneSize(args)
 		ps.p.CRTCs.CursorWidth, ps.p.CRTCs.CursorHeight = s.Width, s.Height
+	case "render":
+		err = ps.parseRender(n, args)
 	case "writeback":
 		if len(args) == 0 {
 			return errors.New("want the writeback formats")
@@ -426,26 +434,26 @@ func parseFormat(s string) (fourcc.Format, error) {
 	return f, nil
 }
 
-// parseFormats reads "F... : M..." and adds every pair, keeping first-use
-// order for formats and for the plane's modifiers.
-func (d *planeDraft) parseFormats(args []string) error {
+// parsePairs reads "F... : M...", the argument syntax of formats and
+// render lines.
+func parsePairs(args []string) ([]fourcc.Format, []modifier.Modifier, error) {
 	sep := -1
 	for i, a := range args {
 		if a == ":" {
 			if sep >= 0 {
-				return errors.New("more than one ':'")
+				return nil, nil, errors.New("more than one ':'")
 			}
 			sep = i
 		}
 	}
 	if sep <= 0 || sep == len(args)-1 {
-		return errors.New("want FORMAT... : MODIFIER...")
+		return nil, nil, errors.New("want FORMAT... : MODIFIER...")
 	}
 	fs := make([]fourcc.Format, 0, sep)
 	for _, a := range args[:sep] {
 		f, err := parseFormat(a)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		fs = append(fs, f)
 	}
@@ -453,14 +461,60 @@ func (d *planeDraft) parseFormats(args []string) error {
 	for _, a := range args[sep+1:] {
 		m, err := modifier.Parse(a)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		ms = append(ms, m)
+	}
+	return fs, ms, nil
+}
+
+// parseFormats reads "F... : M..." and adds every pair, keeping first-use
+// order for formats and for the plane's modifiers.
+func (d *planeDraft) parseFormats(args []string) error {
+	fs, ms, err := parsePairs(args)
+	if err != nil {
+		return err
 	}
 	for _, f := range fs {
 		for _, m := range ms {
 			if err := d.addPair(f, m); err != nil {
 				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parseRender reads a render line, "F... : M...", into the profile's
+// render set. Unlike a plane's, the set keeps each format's modifiers in
+// the order the file gives them: there is no IN_FORMATS blob to agree
+// with, and the order is the preference the feedback advertises.
+func (ps *parser) parseRender(n int, args []string) error {
+	fs, ms, err := parsePairs(args)
+	if err != nil {
+		return err
+	}
+	p := ps.p
+	if p.Render == nil {
+		p.Render = &formatset.Set{}
+		p.renderLine = map[fourcc.Format]int{}
+	}
+	// Checked before any pair is probed, so one long line cannot make the
+	// parser probe millions of pairs before it notices.
+	if p.Render.Len()+len(fs)*len(ms) > MaxRenderPairs {
+		return fmt.Errorf("more than %d render pairs", MaxRenderPairs)
+	}
+	for _, f := range fs {
+		for _, m := range ms {
+			if p.Render.Has(f, m) {
+				return fmt.Errorf("%s with %s listed twice", fourcc.DRMName(f), modifier.Name(m))
+			}
+			if err := CanSample(f, m); err != nil {
+				return err
+			}
+			p.Render.Add(f, m)
+			if _, ok := p.renderLine[f]; !ok {
+				p.renderLine[f] = n
 			}
 		}
 	}

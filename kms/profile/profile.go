@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"github.com/headwaywl/headway/modifiers/formatset"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 )
@@ -16,6 +17,17 @@ type Profile struct {
 	CRTCs       CRTCs
 	Planes      []Plane
 	Writeback   Writeback
+	// Render is what the device's simulated GPU samples: the pairs a
+	// compositor on this device advertises as its default linux-dmabuf
+	// feedback. Order is the file's (formats by first use, each format's
+	// modifiers by first use), which formatset treats as preference. It is
+	// nil when the profile has no render line, leaving the fallback to the
+	// compositor. Every pair passed CanSample at load; ValidateRender also
+	// asks whether composition has a reader for each format.
+	Render *formatset.Set
+
+	file       string                // for errors found after Parse
+	renderLine map[fourcc.Format]int // line that first named each render format
 }
 
 // Connector is a virtual connector and its mode list, in the order the

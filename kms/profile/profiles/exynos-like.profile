@@ -10,6 +10,14 @@ gamma-lut-size 0
 cursor-max 64x64
 writeback XRGB8888 ARGB8888
 
+# What the GPU samples: everything linear, and NV12 also in Samsung's 64x32
+# tiles, the layout the Exynos video decoder (MFC) writes, so decoded
+# frames reach composition without a copy. XBGR8888 and ABGR8888 are
+# sampled but on no plane.
+render XRGB8888 ARGB8888 XBGR8888 ABGR8888 RGB565 XRGB1555 ARGB1555 : LINEAR
+render NV12 : LINEAR SAMSUNG_64_32_TILE
+render NV21 : LINEAR
+
 connector Virtual-1
 mode 1920x1080@60 preferred
 mode 1280x720@60

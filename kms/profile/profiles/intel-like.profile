@@ -12,6 +12,20 @@ crtc-count 2
 gamma-lut-size 1024
 cursor-max 256x256
 
+# What the GPU samples (the default dmabuf feedback): every tiling the
+# planes use for the RGB formats; render compression for the 8888 formats
+# only, and only in the families whose CCS lives inside the buffer (gen9-11
+# Y/Yf CCS, gen12 RC CCS with and without clear colour, MTL's Tile4 RC
+# CCS), because only there can composition see that a buffer is clear
+# before it reads the main surface. DG2, LNL and BMG keep CCS out of band,
+# where a compressed buffer would be shown wrongly and without an error.
+# YUV is sampled linear, X- or Y-tiled. Pairs on no plane: the 8888
+# formats with the CCS_CC and MTL modifiers, and XBGR2101010, ABGR2101010
+# and the ARGB, XBGR and ABGR half-float formats with any modifier.
+render XRGB8888 ARGB8888 XBGR8888 ABGR8888 : LINEAR X_TILED Y_TILED Yf_TILED 4_TILED Y_TILED_CCS Yf_TILED_CCS Y_TILED_GEN12_RC_CCS Y_TILED_GEN12_RC_CCS_CC 4_TILED_MTL_RC_CCS 4_TILED_MTL_RC_CCS_CC
+render RGB565 XRGB2101010 ARGB2101010 XBGR2101010 ABGR2101010 XRGB16161616F ARGB16161616F XBGR16161616F ABGR16161616F : LINEAR X_TILED Y_TILED Yf_TILED 4_TILED
+render NV12 P010 : LINEAR X_TILED Y_TILED
+
 connector Virtual-1
 mode 1920x1080@60 preferred
 mode 2560x1440@60

@@ -24,6 +24,10 @@ description R-Car Gen3 DU-like: VSP planes, mutable overlay zpos, colorkey with 
 crtc-count 1
 gamma-lut-size 256
 
+# What the GPU samples: the planes' formats, linear only; there are no
+# R-Car modifiers to sample.
+render RGB565 XRGB1555 ARGB1555 XRGB8888 ARGB8888 NV12 NV21 NV16 NV61 YUV420 YVU420 : LINEAR
+
 connector Virtual-1
 mode 1920x1080@60 preferred
 mode 1280x720@60

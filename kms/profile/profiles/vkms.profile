@@ -12,6 +12,13 @@ gamma-lut-size 256
 cursor-max 64x64
 writeback ARGB8888 XRGB8888 XRGB16161616 ARGB16161616 RGB565
 
+# VKMS has no GPU: the render set is what a CPU renderer reads, the
+# primary plane's formats, linear.
+render ARGB8888 XRGB8888 ABGR8888 XRGB16161616 ARGB16161616 RGB565 : LINEAR
+render NV12 NV16 NV24 NV21 NV61 NV42 : LINEAR
+render YUV420 YUV422 YUV444 YVU420 YVU422 YVU444 : LINEAR
+render R1 R2 R4 R8 : LINEAR
+
 connector Virtual-1
 mode 1024x768@60 preferred
 mode 1920x1080@60
