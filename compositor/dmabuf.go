@@ -42,14 +42,26 @@ type dmabufGlobal struct {
 	// table.
 	defaultTranches []formatset.FeedbackTranche
 	strict          bool
+	tester          *scanoutTester
+	surfaceFeedback map[*surface][]*surfaceFeedback
 }
 
 func (c *Compositor) newDmabuf() (*dmabufGlobal, error) {
-	g := &dmabufGlobal{c: c, render: renderSet(c), tableFD: -1, strict: !c.cfg.DmabufLenient}
+	// The loader checked every pair against modifiers/sample; the
+	// composer's format readers are checked here, where both are known.
+	if err := c.cfg.Profile.ValidateRender(readable); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", c.cfg.Profile.Name, err)
+	}
+	g := &dmabufGlobal{c: c, render: renderSet(c), tableFD: -1, strict: !c.cfg.DmabufLenient, surfaceFeedback: map[*surface][]*surfaceFeedback{}}
+	var err error
+	if g.tester, err = newScanoutTester(c.out); err != nil {
+		return nil, fmt.Errorf("dmabuf scanout tests: %w", err)
+	}
 	if err := g.table.AddSet(g.render); err != nil {
 		return nil, fmt.Errorf("dmabuf format table: %w", err)
 	}
-	fd, err := sealedMemfd("headway-dmabuf-formats", g.table.Bytes())
+	fd, err2 := sealedMemfd("headway-dmabuf-formats", g.table.Bytes())
+	err = err2
 	if err != nil {
 		return nil, fmt.Errorf("dmabuf format table: %w", err)
 	}
@@ -180,14 +192,37 @@ func (g *dmabufGlobal) GetDefaultFeedback(r *server.Resource, id *server.Resourc
 	return nil
 }
 
-// GetSurfaceFeedback sends the default feedback: every surface is
-// composited into the primary plane today.
+// GetSurfaceFeedback sends the default feedback at once; each latch then
+// re-evaluates whether the surface is a scanout candidate and re-sends
+// with or without the scanout tranche when that changes.
 func (g *dmabufGlobal) GetSurfaceFeedback(r *server.Resource, id *server.Resource, sr *server.Resource) error {
+	s := surfaceFrom(sr)
 	id.SetHandler(linuxdmabuf.ZwpLinuxDmabufFeedbackV1Dispatcher(feedbackObj{}))
-	id.SetData(feedbackSurface{s: surfaceFrom(sr)})
+	id.SetData(feedbackSurface{s: s})
+	sf := &surfaceFeedback{res: id}
+	g.surfaceFeedback[s] = append(g.surfaceFeedback[s], sf)
+	id.SetDestructor(func(*server.Resource) { g.forgetFeedback(s, sf) })
 	g.sendFeedback(id, g.defaultTranches)
 	return nil
 }
+
+func (g *dmabufGlobal) forgetFeedback(s *surface, sf *surfaceFeedback) {
+	list := g.surfaceFeedback[s]
+	for i, x := range list {
+		if x == sf {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(g.surfaceFeedback, s)
+	} else {
+		g.surfaceFeedback[s] = list
+	}
+}
+
+// surfaceGone makes a destroyed surface's feedback objects inert.
+func (g *dmabufGlobal) surfaceGone(s *surface) { delete(g.surfaceFeedback, s) }
 
 type feedbackObj struct{}
 
@@ -577,7 +612,7 @@ func paramsErrName(code linuxdmabuf.ZwpLinuxBufferParamsV1Error) string {
 }
 
 // profileRender is the profile's render set, nil when it has none.
-func profileRender(p *profile.Profile) *formatset.Set { return nil }
+func profileRender(p *profile.Profile) *formatset.Set { return p.Render }
 
 // refusalName is what the log says became of a refused create.
 func refusalName(ref *refusal) string { return paramsErrName(ref.code) }

@@ -8,11 +8,16 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
+	"github.com/headwaywl/headway/kms/profile"
+	"github.com/headwaywl/headway/modifiers/formatset"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/modifiers/tiling"
 	"github.com/headwaywl/headway/protocol/linuxdmabuf"
+	"github.com/headwaywl/headway/protocol/viewporter"
+	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
 )
 
@@ -210,4 +215,124 @@ func TestDmabufLenientCoversExactlyTheExtras(t *testing.T) {
 			assert.Equal(t, tc.extra, warned, "a warning exactly for the extras:\n%s", log.b.String())
 		})
 	}
+}
+
+// feedbackSend is one complete feedback as a client receives it.
+type feedbackSend struct {
+	tableFD  int
+	tranches []feedbackTranche
+}
+
+type feedbackTranche struct {
+	flags   uint32
+	indices []uint16
+}
+
+// readFeedback reads one feedback send of fb, up to its done.
+func (c *tclient) readFeedback(fb uint32) feedbackSend {
+	c.t.Helper()
+	out := feedbackSend{tableFD: -1}
+	var cur feedbackTranche
+	// Events of fb already queued come first, in order; others stay.
+	var mine []rawwire.Message
+	keep := c.events[:0]
+	for _, m := range c.events {
+		if m.Object == fb {
+			mine = append(mine, m)
+		} else {
+			keep = append(keep, m)
+		}
+	}
+	c.events = keep
+	for {
+		var m rawwire.Message
+		if len(mine) > 0 {
+			m, mine = mine[0], mine[1:]
+		} else {
+			var err error
+			m, err = c.Read(ctxT(c.t))
+			require.NoError(c.t, err, "waiting for feedback on %d", fb)
+			if m.Object != fb {
+				c.events = append(c.events, m)
+				continue
+			}
+		}
+		switch m.Opcode {
+		case linuxdmabuf.ZwpLinuxDmabufFeedbackV1EventFormatTable:
+			require.Len(c.t, m.FDs, 1)
+			out.tableFD = m.FDs[0]
+		case linuxdmabuf.ZwpLinuxDmabufFeedbackV1EventTrancheFormats:
+			a, err := m.Args("a")
+			require.NoError(c.t, err)
+			idx, err := formatset.ParseIndices(a[0].([]byte))
+			require.NoError(c.t, err)
+			cur.indices = append(cur.indices, idx...)
+		case linuxdmabuf.ZwpLinuxDmabufFeedbackV1EventTrancheFlags:
+			v, err := m.Uint()
+			require.NoError(c.t, err)
+			cur.flags = v
+		case linuxdmabuf.ZwpLinuxDmabufFeedbackV1EventTrancheDone:
+			out.tranches = append(out.tranches, cur)
+			cur = feedbackTranche{}
+		case linuxdmabuf.ZwpLinuxDmabufFeedbackV1EventDone:
+			return out
+		}
+	}
+}
+
+// TestSurfaceFeedbackScanoutTranche: a surface an overlay can show gets a
+// scanout tranche listing the overlay's pairs, ahead of the render
+// tranche; once it is scaled (vkms planes do not scale) the feedback comes
+// again without it.
+func TestSurfaceFeedbackScanoutTranche(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	c := r.dial()
+	dm := c.bind("zwp_linux_dmabuf_v1")
+	w := c.toplevel()
+	fb := c.NewObject("zwp_linux_dmabuf_feedback_v1")
+	c.send(dm, linuxdmabuf.ZwpLinuxDmabufV1RequestGetSurfaceFeedback, func(e *wire.Encoder) { e.NewID(fb); e.Object(w.surface) })
+	first := c.readFeedback(fb)
+	require.GreaterOrEqual(t, first.tableFD, 0, "the table comes with the first send")
+	var stat unix.Stat_t
+	require.NoError(t, unix.Fstat(first.tableFD, &stat))
+	mem, err := unix.Mmap(first.tableFD, 0, int(stat.Size), unix.PROT_READ, unix.MAP_PRIVATE)
+	require.NoError(t, err)
+	defer unix.Munmap(mem)
+	table, err := formatset.ParseTable(mem)
+	require.NoError(t, err)
+	require.Len(t, first.tranches, 1)
+	assert.Zero(t, first.tranches[0].flags, "not a candidate before it is shown")
+
+	c.showPicture(w.surface, testPicture(32, 16))
+	c.advance(1)
+	cand := c.readFeedback(fb)
+	assert.Equal(t, -1, cand.tableFD, "the table is sent once")
+	require.NotEmpty(t, cand.tranches)
+	assert.Equal(t, uint32(1), cand.tranches[0].flags, "the scanout tranche comes first")
+	got, err := table.Resolve(cand.tranches[0].indices)
+	require.NoError(t, err)
+	// vkms's overlays take every format of theirs as LINEAR; the render
+	// set offers the primary's formats, the same list.
+	prof, err := profile.Load("vkms")
+	require.NoError(t, err)
+	want := &formatset.Set{}
+	for _, p := range prof.Planes {
+		if p.Type == profile.Overlay {
+			for _, fm := range p.Formats {
+				want.Add(fm.Format, fm.Modifiers...)
+			}
+			break
+		}
+	}
+	assert.True(t, want.Equal(got), "scanout tranche %v, overlay pairs %v", got, want)
+
+	vpr := c.bind("wp_viewporter")
+	vp := c.NewObject("wp_viewport")
+	c.send(vpr, viewporter.WpViewporterRequestGetViewport, func(e *wire.Encoder) { e.NewID(vp); e.Object(w.surface) })
+	c.send(vp, viewporter.WpViewportRequestSetDestination, func(e *wire.Encoder) { e.Int(64); e.Int(32) })
+	c.send(w.surface, wayland.WlSurfaceRequestCommit, nil)
+	c.advance(1)
+	after := c.readFeedback(fb)
+	require.Len(t, after.tranches, 1)
+	assert.Zero(t, after.tranches[0].flags, "no scanout tranche once no plane can show it")
 }

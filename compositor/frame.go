@@ -88,6 +88,7 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 		cursor = f.owner.cursor
 	}
 	vis := c.scene.visible(nil, cursor, int32(c.seat.px>>8), int32(c.seat.py>>8))
+	c.dmabuf.updateScanoutFeedback(vis)
 	c.scene.dirty = false
 	for s := range c.lastShown {
 		s.latched = false

@@ -529,6 +529,7 @@ func (s *surface) destroy() {
 	}
 	c.scene.remove(s)
 	c.seat.surfaceGone(s)
+	c.dmabuf.surfaceGone(s)
 	c.lockstepKick()
 }
 
