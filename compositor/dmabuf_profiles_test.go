@@ -203,7 +203,6 @@ func (tr *testOnlyRig) anyPlaneShows(t *testing.T, f fourcc.Format, m modifier.M
 	return false
 }
 
-
 // tiledDmabuf lays out planes (linear rows per plane, widthBytes each) in
 // (f, m)'s canonical layout, tiles them, and imports the result.
 func (c *tclient) tiledDmabuf(t *testing.T, f fourcc.Format, m modifier.Modifier, w, h uint32, rows [][]byte, rowBytes []int) uint32 {
