@@ -3,6 +3,8 @@ package compositor
 import (
 	"encoding/binary"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/server"
@@ -89,6 +91,10 @@ func (b *buffer) release() {
 		if m := b.planes[i].m; m != nil {
 			m.unref()
 			b.planes[i].m = nil
+		}
+		if fd := b.planes[i].syncFD; fd > 0 {
+			unix.Close(fd)
+			b.planes[i].syncFD = -1
 		}
 	}
 }

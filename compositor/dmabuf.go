@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -547,7 +548,13 @@ func (p *dmabufParams) importPlanes(f fourcc.Format, m modifier.Modifier, w, h i
 			maps[key] = mp
 		}
 		mp.refs++
-		b.planes[i] = dmabufPlane{m: mp, offset: pl.offset, stride: pl.stride}
+		b.planes[i] = dmabufPlane{m: mp, offset: pl.offset, stride: pl.stride, syncFD: -1}
+		if isDmabuf(pl.fd) {
+			// Kept for DMA_BUF_IOCTL_SYNC around every read.
+			if dup, err := unix.FcntlInt(uintptr(pl.fd), unix.F_DUPFD_CLOEXEC, 0); err == nil {
+				b.planes[i].syncFD = dup
+			}
+		}
 	}
 	b.nplanes = n
 	return b, nil
@@ -563,10 +570,41 @@ func unshrinkable(fd int) string {
 		}
 		return ""
 	}
-	if link, lerr := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd)); lerr == nil && strings.HasPrefix(link, "/dmabuf:") || strings.HasPrefix(link, "anon_inode:dmabuf") {
+	if isDmabuf(fd) {
 		return ""
 	}
 	return "not a dma-buf or a sealed memfd"
+}
+
+// isDmabuf recognises a real dma-buf by the name the kernel gives its
+// file ("/dmabuf:" since 5.x, "anon_inode:dmabuf" before).
+func isDmabuf(fd int) bool {
+	link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+	return err == nil && (strings.HasPrefix(link, "/dmabuf:") || strings.HasPrefix(link, "anon_inode:dmabuf"))
+}
+
+// DMA_BUF_IOCTL_SYNC and its flags (include/uapi/linux/dma-buf.h).
+const (
+	dmaBufIoctlSync = 0x40086200 // _IOW('b', 0, struct dma_buf_sync)
+	dmaBufSyncRead  = 1 << 0
+	dmaBufSyncStart = 0 << 2
+	dmaBufSyncEnd   = 1 << 2
+)
+
+// cpuAccess brackets CPU reads of a real dma-buf's mapping with
+// DMA_BUF_IOCTL_SYNC, as the uapi requires for coherent reads; sealed
+// memfds need nothing. Errors are ignored: the read goes ahead, as
+// compositors' CPU fallbacks do.
+func (b *buffer) cpuAccess(start bool) {
+	flags := uint64(dmaBufSyncRead | dmaBufSyncEnd)
+	if start {
+		flags = dmaBufSyncRead | dmaBufSyncStart
+	}
+	for i := 0; i < b.nplanes; i++ {
+		if fd := b.planes[i].syncFD; fd >= 0 {
+			_, _, _ = unix.Syscall(unix.SYS_IOCTL, uintptr(fd), dmaBufIoctlSync, uintptr(unsafe.Pointer(&flags)))
+		}
+	}
 }
 
 // dmabufPlane is one imported plane.
@@ -574,6 +612,7 @@ type dmabufPlane struct {
 	m      *mapping
 	offset uint32
 	stride uint32
+	syncFD int // a real dma-buf's fd, -1 for memfds
 }
 
 func (b *buffer) dmabufSource() compose.Source {

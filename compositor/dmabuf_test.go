@@ -3,6 +3,7 @@ package compositor_test
 import (
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -335,4 +336,67 @@ func TestSurfaceFeedbackScanoutTranche(t *testing.T) {
 	after := c.readFeedback(fb)
 	require.Len(t, after.tranches, 1)
 	assert.Zero(t, after.tranches[0].flags, "no scanout tranche once no plane can show it")
+}
+
+// TestDmabufBindVersions: v3 binds get one modifier event per render
+// pair; v1 and v2 binds get a format event for each format offered with
+// LINEAR (their implicit modifier means LINEAR on headway's device); v4
+// and later binds get neither.
+func TestDmabufBindVersions(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	c := r.dial()
+	g := c.globals["zwp_linux_dmabuf_v1"]
+	count := func(version uint32, opcode uint16) int {
+		id, err := c.Bind(g.Name, "zwp_linux_dmabuf_v1", version)
+		require.NoError(t, err)
+		c.sync()
+		return c.drop(id, opcode)
+	}
+	prof, err := profile.Load("vkms")
+	require.NoError(t, err)
+	var primary []fourcc.Format
+	for _, p := range prof.Planes {
+		if p.Type == profile.Primary {
+			for _, fm := range p.Formats {
+				primary = append(primary, fm.Format)
+			}
+		}
+	}
+	assert.Equal(t, len(primary), count(1, 0), "v1: format events")
+	assert.Equal(t, len(primary), count(2, 0), "v2: format events")
+	assert.Equal(t, len(primary), count(3, 1), "v3: modifier events (LINEAR each)")
+	assert.Zero(t, count(4, 0)+count(4, 1), "v4: no events")
+	assert.Zero(t, count(5, 0)+count(5, 1), "v5: no events")
+}
+
+// TestRealDmabufThroughUdmabuf imports a real dma-buf made by the udmabuf
+// driver from a sealed memfd. It needs /dev/udmabuf, which CI runners and
+// containers rarely have.
+func TestRealDmabufThroughUdmabuf(t *testing.T) {
+	dev, err := unix.Open("/dev/udmabuf", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Skipf("no /dev/udmabuf (%v): the real dma-buf path needs the udmabuf driver", err)
+	}
+	defer unix.Close(dev)
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	c := r.dial()
+	w := c.toplevel()
+	pic := testPicture(1024, 4) // one page
+	c.showPicture(w.surface, pic)
+	want := crcAfter(c, r)
+	memfd := dmabufMemfd(t, pic.bytes(), true)
+	// struct udmabuf_create { u32 memfd; u32 flags; u64 offset; u64 size; }
+	arg := struct {
+		memfd, flags uint32
+		offset, size uint64
+	}{uint32(memfd), 1 /* UDMABUF_FLAGS_CLOEXEC */, 0, uint64(len(pic.bytes()))}
+	const udmabufCreate = 0x40187542 // _IOW('u', 0x42, struct udmabuf_create)
+	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(dev), udmabufCreate, uintptr(unsafe.Pointer(&arg)))
+	if errno != 0 {
+		t.Skipf("UDMABUF_CREATE: %v", errno)
+	}
+	defer unix.Close(int(fd))
+	buf := c.createImmed(c.params(dmaPlane{fd: int(fd), stride: 4096, mod: modifier.Linear}), 1024, 4, fourcc.XRGB8888, 0)
+	c.show(w.surface, buf)
+	assert.Equal(t, want, crcAfter(c, r))
 }

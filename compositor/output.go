@@ -666,6 +666,16 @@ func (o *output) render(snap *frameSnap) {
 		layers = append(layers, compose.Layer{Source: &l.src, Src: l.srcRect, Dst: l.dst, Rotation: l.rot, Alpha: 0xffff, Blend: profile.BlendPremulti})
 		owners = append(owners, l.buf)
 	}
+	// Real dma-bufs are read between DMA_BUF_IOCTL_SYNC start and end.
+	synced := append([]*buffer(nil), owners...) // owners loses faulted layers
+	for _, b := range synced {
+		b.cpuAccess(true)
+	}
+	defer func() {
+		for _, b := range synced {
+			b.cpuAccess(false)
+		}
+	}()
 	for {
 		v, err := o.composer.Render(&t, layers)
 		if err == nil {
