@@ -310,10 +310,16 @@ func (p *dmabufParams) Add(r *server.Resource, fd int, idx, offset, stride, hi, 
 		}
 		return nil
 	}()
+	cd := p.g.c.clientFor(r.Client())
 	if err != nil {
 		unix.Close(fd)
+		var pe *server.ProtocolError
+		if errors.As(err, &pe) {
+			p.g.c.nlog.dmabufAdd(cd, p, idx, offset, stride, m, paramsErrName(linuxdmabuf.ZwpLinuxBufferParamsV1Error(pe.Code)), pe.Message)
+		}
 		return err
 	}
+	p.g.c.nlog.dmabufAdd(cd, p, idx, offset, stride, m, "ok", "")
 	p.planes[idx] = paramPlane{set: true, fd: fd, offset: offset, stride: stride, mod: m}
 	return nil
 }

@@ -89,6 +89,12 @@ func TestDmabufLinearEqualsShm(t *testing.T) {
 	c.show(w.surface, buf)
 	assert.Equal(t, want, crcAfter(c, r), "a LINEAR dmabuf shows as the same picture in shm")
 
+	// The implicit modifier (INVALID) means LINEAR on headway's device.
+	fdi := dmabufMemfd(t, pic.bytes(), true)
+	bufi := c.createImmed(c.params(dmaPlane{fd: fdi, stride: 64, mod: modifier.Invalid}), 16, 8, fourcc.XRGB8888, 0)
+	c.show(w.surface, bufi)
+	assert.Equal(t, want, crcAfter(c, r), "INVALID imports and renders as LINEAR")
+
 	// y_invert: rows stored bottom up show the same picture.
 	inv := picture{w: 16, h: 8, px: make([]uint32, 128)}
 	for y := 0; y < 8; y++ {
@@ -150,6 +156,8 @@ func TestDmabufLenientWarnsAndImports(t *testing.T) {
 	defer log.mu.Unlock()
 	assert.Contains(t, log.b.String(), `"event":"dmabuf_warning","error":"invalid_format","rule":"format XRGB8888 with modifier 0x0100000000000002 (Y_TILED) was not advertised"`)
 	assert.Contains(t, log.b.String(), `"event":"dmabuf_create","params":`)
+	assert.Contains(t, log.b.String(), `"event":"dmabuf_add","params":`)
+
 	assert.Contains(t, log.b.String(), `"result":"ok"`)
 }
 
@@ -399,4 +407,30 @@ func TestRealDmabufThroughUdmabuf(t *testing.T) {
 	buf := c.createImmed(c.params(dmaPlane{fd: int(fd), stride: 4096, mod: modifier.Linear}), 1024, 4, fourcc.XRGB8888, 0)
 	c.show(w.surface, buf)
 	assert.Equal(t, want, crcAfter(c, r))
+}
+
+// TestDmabufNegotiationLog: feedback sends, adds (the refused one with its
+// rule) are lines of the log.
+func TestDmabufNegotiationLog(t *testing.T) {
+	var log lockedBuffer
+	r := startRig(t, compositor.Config{Clock: compositor.Manual, NegotiationLog: &log})
+	c := r.dial()
+	dm := c.bind("zwp_linux_dmabuf_v1")
+	fb := c.NewObject("zwp_linux_dmabuf_feedback_v1")
+	c.send(dm, linuxdmabuf.ZwpLinuxDmabufV1RequestGetDefaultFeedback, func(e *wire.Encoder) { e.NewID(fb) })
+	c.readFeedback(fb)
+	c.params(peDmaPlane(t, 0, 0, 64, modifier.Linear), peDmaPlane(t, 5, 0, 64, modifier.Linear))
+	_, err := c.ExpectError(ctxT(t))
+	require.NoError(t, err)
+	r.comp.Close()
+	<-r.done
+	r.done <- nil
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	s := log.b.String()
+	assert.Contains(t, s, `"event":"dmabuf_feedback","feedback":`)
+	assert.Contains(t, s, `"kind":"default","main_device":"4095:1048575","table_entries":22,"tranches":[{"target":"4095:1048575","flags":[],"pairs":["AR24:LINEAR","XR24:LINEAR",`)
+	assert.Contains(t, s, `"event":"dmabuf_add","params":`)
+	assert.Contains(t, s, `"plane":0,"offset":0,"stride":64,"modifier":"0x0000000000000000","result":"ok"}`)
+	assert.Contains(t, s, `"plane":5,"offset":0,"stride":64,"modifier":"0x0000000000000000","result":"plane_idx","rule":"plane index 5 is too high (4 planes at most)"}`)
 }

@@ -242,3 +242,7 @@ func (l *negLog) dmabufCreate(cd *clientData, p *dmabufParams, immed bool, w, h 
 func (l *negLog) dmabufWarning(cd *clientData, errName, rule string) {
 	l.add(cd, neglog.DmabufWarning(errName, rule))
 }
+
+func (l *negLog) dmabufAdd(cd *clientData, p *dmabufParams, idx, offset, stride uint32, m modifier.Modifier, result, rule string) {
+	l.add(cd, neglog.DmabufAdd(p.res.ID(), int(idx), offset, stride, uint64(m), result, rule))
+}

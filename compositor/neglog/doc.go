@@ -158,6 +158,15 @@
 //     drmGetFormatName and the modifier as its drmGetFormatModifierName
 //     print them, e.g. "XRGB8888:LINEAR", "NV12:Y_TILED").
 //
+// dmabuf_add (client): a zwp_linux_buffer_params_v1 add.
+//   - params (int): the params object's id.
+//   - plane (int): the plane index as sent.
+//   - offset (int): as sent.
+//   - stride (int): as sent.
+//   - modifier (string): as sent, hex.
+//   - result (string): "ok" or the protocol error's name.
+//   - rule (string, optional): the rule that refused it, with its numbers.
+//
 // dmabuf_create (client): a zwp_linux_buffer_params_v1 create or
 // create_immed and what became of it.
 //   - params (int): the params object's id.

@@ -265,3 +265,16 @@ func DmabufCreate(params uint32, request string, width, height int32, format str
 func DmabufWarning(errName, rule string) Event {
 	return Event{Type: TypeDmabufWarning, Fields: []Field{{"error", Str(errName)}, {"rule", Str(rule)}}}
 }
+
+// DmabufAdd records one params add and its result.
+func DmabufAdd(params uint32, plane int, offset, stride uint32, mod uint64, result, rule string) Event {
+	fs := []Field{
+		{"params", Int(int64(params))}, {"plane", Int(int64(plane))},
+		{"offset", Int(int64(offset))}, {"stride", Int(int64(stride))},
+		{"modifier", Str(FormatModifier(mod))}, {"result", Str(result)},
+	}
+	if rule != "" {
+		fs = append(fs, Field{"rule", Str(rule)})
+	}
+	return Event{Type: TypeDmabufAdd, Fields: fs}
+}

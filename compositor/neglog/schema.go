@@ -58,6 +58,7 @@ const (
 	TypeLockstepTimeout  = "lockstep_timeout"
 	TypeOutput           = "output"
 	TypeDmabufFeedback   = "dmabuf_feedback"
+	TypeDmabufAdd        = "dmabuf_add"
 	TypeDmabufCreate     = "dmabuf_create"
 	TypeDmabufWarning    = "dmabuf_warning"
 )
@@ -135,6 +136,13 @@ var schema = []EventSpec{
 		Fields: []FieldSpec{
 			integer("feedback"), str("kind"), opt(integer("surface")),
 			str("main_device"), integer("table_entries"), objects("tranches"),
+		},
+	},
+	{
+		Type: TypeDmabufAdd, Scope: ScopeClient,
+		Fields: []FieldSpec{
+			integer("params"), integer("plane"), integer("offset"), integer("stride"),
+			str("modifier"), str("result"), opt(str("rule")),
 		},
 	},
 	{
