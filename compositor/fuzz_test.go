@@ -14,6 +14,7 @@ import (
 
 	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
+	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/socket"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
@@ -29,9 +30,10 @@ var fuzzGlobals = []struct {
 	{"wl_compositor", 6}, {"wl_subcompositor", 1}, {"wl_shm", 2}, {"wl_output", 4},
 	{"xdg_wm_base", 6}, {"wl_seat", 9}, {"wl_data_device_manager", 3}, {"wp_viewporter", 1},
 	{"wp_presentation", 2}, {"wp_single_pixel_buffer_manager_v1", 1}, {"headway_test_v1", 1},
+	{"zwp_linux_dmabuf_v1", 5},
 }
 
-const fuzzFirstFree = 3 + 11
+const fuzzFirstFree = 3 + 12
 
 func fuzzPrefix() []byte {
 	var b []byte
@@ -83,6 +85,20 @@ func FuzzCompositorRequests(f *testing.F) {
 		add(s, wayland.WlRegionRequestAdd, func(e *wire.Encoder) { e.Int(-1 << 31); e.Int(-1 << 31); e.Int(1<<31 - 1); e.Int(1<<31 - 1) })
 		add(4, wayland.WlSubcompositorRequestGetSubsurface, func(e *wire.Encoder) { e.NewID(x); e.Object(s); e.Object(s) })
 	}))
+	// linux-dmabuf params: fd arguments draw on the sealed memfds every
+	// input is sent with.
+	f.Add(fuzzSeed(func(add func(uint32, uint16, func(*wire.Encoder))) {
+		add(14, linuxdmabuf.ZwpLinuxDmabufV1RequestCreateParams, func(e *wire.Encoder) { e.NewID(s) })
+		add(s, linuxdmabuf.ZwpLinuxBufferParamsV1RequestAdd, func(e *wire.Encoder) {
+			e.FD(0) // the fd travels out of band; the input carries none
+			e.Uint(0)
+			e.Uint(0)
+			e.Uint(64)
+			e.Uint(0)
+			e.Uint(0)
+		})
+		add(s, linuxdmabuf.ZwpLinuxBufferParamsV1RequestCreateImmed, func(e *wire.Encoder) { e.NewID(x); e.Int(16); e.Int(8); e.Uint(0x34325258); e.Uint(1) })
+	}))
 	f.Add([]byte{})
 
 	var plog lockedBuffer // catches what the compositor logs about a recovered panic
@@ -96,6 +112,12 @@ func FuzzCompositorRequests(f *testing.F) {
 	go func() { done <- comp.Run(context.Background()) }()
 	f.Cleanup(func() { comp.Close(); <-done })
 	prefix := fuzzPrefix()
+	// Sealed memfds, sent with every input for the fd arguments of
+	// zwp_linux_buffer_params_v1.add.
+	var fds []int
+	for i := 0; i < 4; i++ {
+		fds = append(fds, dmabufMemfd(f, make([]byte, 4096), true))
+	}
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bad, err := rawwire.Dial(path)
@@ -104,7 +126,7 @@ func FuzzCompositorRequests(f *testing.F) {
 		// Only whole messages: a cut one would swallow the round trip's
 		// sync, and a server waiting for the rest of a message is not a
 		// finding. (Cut streams are protocol/server's fuzz target.)
-		_ = bad.WriteRaw(append(append([]byte{}, prefix...), wholeMessages(data)...))
+		_ = bad.WriteRaw(append(append([]byte{}, prefix...), wholeMessages(data)...), fds...)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_, _ = bad.Roundtrip(ctx)
