@@ -1,6 +1,7 @@
 package compositor_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unsafe"
@@ -123,6 +124,22 @@ func TestDmabufCreateAnswersCreatedOrFailed(t *testing.T) {
 	p2 := c.params(dmaPlane{fd: dmabufMemfd(t, pic.bytes(), false), stride: 16, mod: modifier.Linear})
 	c.send(p2, linuxdmabuf.ZwpLinuxBufferParamsV1RequestCreate, func(e *wire.Encoder) { e.Int(4); e.Int(4); e.Uint(uint32(fourcc.XRGB8888)); e.Uint(0) })
 	c.waitFor(p2, linuxdmabuf.ZwpLinuxBufferParamsV1EventFailed)
+
+	// Neither is anything else: a pipe, a file on tmpfs.
+	var pfd [2]int
+	require.NoError(t, unix.Pipe2(pfd[:], unix.O_CLOEXEC))
+	defer unix.Close(pfd[0])
+	defer unix.Close(pfd[1])
+	tmp, err := os.CreateTemp(t.TempDir(), "not-a-dmabuf")
+	require.NoError(t, err)
+	defer tmp.Close()
+	_, err = tmp.Write(pic.bytes())
+	require.NoError(t, err)
+	for _, fd := range []int{pfd[0], int(tmp.Fd())} {
+		p := c.params(dmaPlane{fd: fd, stride: 16, mod: modifier.Linear})
+		c.send(p, linuxdmabuf.ZwpLinuxBufferParamsV1RequestCreate, func(e *wire.Encoder) { e.Int(4); e.Int(4); e.Uint(uint32(fourcc.XRGB8888)); e.Uint(0) })
+		c.waitFor(p, linuxdmabuf.ZwpLinuxBufferParamsV1EventFailed)
+	}
 	c.sync()
 }
 
