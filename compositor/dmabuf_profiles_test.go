@@ -97,6 +97,9 @@ func TestScanoutTranchePairsPassTestOnly(t *testing.T) {
 			sets := resolveFeedback(t, cand)
 			require.NotEmpty(t, sets)
 			require.Equal(t, uint32(1), cand.tranches[0].flags, "a scanout tranche first")
+			// Never a pair without a fallback: the scanout tranche is
+			// within the render set.
+			assert.True(t, prof.Render.Contains(sets[0]), "scanout pairs %v outside the render set %v", sets[0], prof.Render)
 			tester := newTestOnlyRig(t, prof, r.comp.Mode())
 			for f, m := range sets[0].Pairs() {
 				assert.True(t, tester.anyPlaneShows(t, f, m, 256, 64), "%s:%s on no plane", fourcc.DRMName(f), modifier.Name(m))
