@@ -100,7 +100,12 @@
 // the profile names none). One format table in one sealed memfd serves
 // every client and every feedback; the main device and every tranche's
 // target is MainDevice, dev_t 4095:1048575 (0xffffffff), which no driver
-// can own. v3 binds get a modifier event per pair; v1 and v2 binds get a
+// can own. A surface some plane could show as it is (a TEST_ONLY commit
+// of its geometry passes on that plane; see scanout.go) is a scanout
+// candidate: its surface feedback puts a scanout tranche of those planes'
+// IN_FORMATS pairs within the render set first, and is sent again without
+// it when that stops, re-evaluated at every latch. v3 binds get a
+// modifier event per pair; v1 and v2 binds get a
 // format event for each format offered with LINEAR, because their buffers
 // carry the implicit modifier INVALID, which on headway's device means
 // LINEAR (such buffers import and render as LINEAR).
