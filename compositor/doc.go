@@ -12,7 +12,8 @@
 // One file per protocol object family, in the spirit of wlroots'
 // types/wlr_*.c: surface.go (wl_surface, wl_region, double-buffered
 // state), subsurface.go, shm.go and buffer.go (wl_shm, pools, buffers,
-// single-pixel buffers), xdg.go, seat.go (pointer, keyboard, the data
+// single-pixel buffers), dmabuf.go and scanout.go (linux-dmabuf: feedback,
+// params, import, scanout candidates), xdg.go, seat.go (pointer, keyboard, the data
 // device stubs), viewport.go, globals.go (wl_output, wp_presentation and
 // the global list), testproto.go (headway_test_v1), client.go (stable
 // names and per-client serials), log.go (the negotiation log). The output
