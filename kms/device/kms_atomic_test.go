@@ -378,7 +378,10 @@ func TestKMSAtomicCRTCInvalidParamsFence(t *testing.T) {
 	}{
 		{"InFenceWithActiveZero", inactive, false, 0},
 		{"OutFenceAndFlipEventWithActiveZero", inactive, true, PageFlipEvent},
-		{"FlipEventWithActiveZero", inactive, false, PageFlipEvent},
+		// IGT's comment for this step says "valid flip event", but its
+		// code calls igt_pipe_request_out_fence again right before the
+		// commit, so the request IGT sends carries OUT_FENCE_PTR too.
+		{"FlipEventWithActiveZero", inactive, true, PageFlipEvent},
 		{"InvalidModeIDWithOutFence", badMode, true, 0},
 		{"InvalidModeIDWithOutFenceAndFlipEvent", badMode, true, PageFlipEvent},
 		{"InvalidModeIDWithFlipEvent", badMode, false, PageFlipEvent},
@@ -399,6 +402,8 @@ func TestKMSAtomicCRTCInvalidParamsFence(t *testing.T) {
 				v, err := r.f.Mem().GetU32(ptr)
 				require.NoError(t, err)
 				assert.Equal(t, int32(-1), int32(v), "a failed commit leaves -1 at OUT_FENCE_PTR")
+				_, err = r.f.TakeOutFence(ptr)
+				assert.ErrorIs(t, err, syscall.ENOENT, "a failed commit left an out-fence behind")
 			}
 		})
 	}
