@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
 	"syscall"
@@ -495,14 +494,17 @@ func putRights(b []byte, fds []int) []byte {
 }
 
 // parseRights appends the fds of every SCM_RIGHTS message in oob to dst.
-// Any received fd is kept (and later closed) even if the rest is malformed.
-func parseRights(oob []byte, dst []int) ([]int, error) {
-	var err error
+// Like libwayland's decode_cmsg it skips other control messages and stops
+// at a header that does not fit (where CMSG_NXTHDR ends the walk) instead
+// of failing: none of that can come from the kernel for a socket without
+// SO_PASSCRED, and libwayland clients must not be dropped where they would
+// survive.
+func parseRights(oob []byte, dst []int) []int {
 	for len(oob) >= unix.SizeofCmsghdr {
 		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
 		l := int(h.Len)
 		if l < unix.SizeofCmsghdr || l > len(oob) {
-			return dst, errors.New("malformed control message")
+			break
 		}
 		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_RIGHTS {
 			data := oob[unix.CmsgLen(0):l]
@@ -510,8 +512,6 @@ func parseRights(oob []byte, dst []int) ([]int, error) {
 				dst = append(dst, int(int32(binary.NativeEndian.Uint32(data))))
 				data = data[4:]
 			}
-		} else {
-			err = fmt.Errorf("unexpected control message level %d type %d", h.Level, h.Type)
 		}
 		next := unix.CmsgSpace(l - unix.CmsgLen(0))
 		if next > len(oob) {
@@ -519,7 +519,7 @@ func parseRights(oob []byte, dst []int) ([]int, error) {
 		}
 		oob = oob[next:]
 	}
-	return dst, err
+	return dst
 }
 
 // readInput is called by the loop when the socket is readable (or hung
@@ -537,29 +537,40 @@ func (c *Client) readInput() {
 		c.fail(fmt.Errorf("input buffer full: %w", syscall.ENOBUFS))
 		return
 	}
-	n, oobn, flags, err := c.recv(free)
+	// MSG_CTRUNC is ignored, as wl_connection_read does: the kernel has
+	// already closed the fds that did not fit, the ones that arrived are
+	// queued, and a message left without its fd fails as invalid
+	// arguments when it is dispatched.
+	n, oobn, _, err := c.recv(free)
 	if err == unix.EAGAIN || err == unix.EINTR {
 		return // epoll reports the socket again while it is readable
-	}
-	var perr error
-	if oobn > 0 {
-		c.fdq, perr = parseRights(c.oob[:oobn], c.fdq)
 	}
 	if err == nil && n == 0 {
 		err = fmt.Errorf("connection closed by peer: %w", syscall.ECONNRESET)
 	}
-	if err == nil && flags&unix.MSG_CTRUNC != 0 {
-		err = fmt.Errorf("too many file descriptors in one message: %w", syscall.EMSGSIZE)
+	if err != nil {
+		// libwayland destroys the client on EOF or a read error without a
+		// protocol error; everything read before was already dispatched.
+		c.fail(fmt.Errorf("read: %w", err))
+		return
 	}
-	if err == nil && perr != nil {
-		err = perr
+	if oobn > 0 {
+		queued := len(c.fdq)
+		c.fdq = parseRights(c.oob[:oobn], c.fdq)
+		if len(c.fdq)-c.fdh > maxQueuedFDs {
+			// decode_cmsg closes the fds that do not fit in the ring and
+			// wl_connection_read fails before the read's bytes join the
+			// input, so wl_client_connection_data destroys the client
+			// without dispatching them.
+			for _, fd := range c.fdq[queued:] {
+				closeFD(fd)
+			}
+			c.fdq = c.fdq[:queued]
+			c.fail(fmt.Errorf("read: more than %d file descriptors queued: %w", maxQueuedFDs, syscall.EOVERFLOW))
+			return
+		}
 	}
-	if err == nil && len(c.fdq)-c.fdh > maxQueuedFDs {
-		err = fmt.Errorf("more than %d file descriptors queued: %w", maxQueuedFDs, syscall.EMSGSIZE)
-	}
-	if n > 0 {
-		c.in = c.in[:len(c.in)+n]
-	}
+	c.in = c.in[:len(c.in)+n]
 	if n == len(free) || oobn > 0 {
 		// The read may have stopped with data left: at the end of the
 		// buffer, or after a message carrying fds (the kernel does not
@@ -568,11 +579,6 @@ func (c *Client) readInput() {
 		c.display.pollAgain = true
 	}
 	c.process()
-	if err != nil && !c.closing {
-		// libwayland dispatches what was read, then drops the client on
-		// EOF or a read error without a protocol error.
-		c.fail(fmt.Errorf("read: %w", err))
-	}
 }
 
 // recv is one non-blocking recvmsg with room for wire.MaxFDsPerRead fds

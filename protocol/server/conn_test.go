@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -65,23 +66,103 @@ func TestFDsHandedOutInMessageOrder(t *testing.T) {
 	}
 }
 
-func TestTooManyFDsInOneSendmsgDropsClient(t *testing.T) {
-	d := startDisplay(t, newTestHandler())
+// TestTooManyFDsInOneSendmsgKeepsTheFirst28 sends 29 take_fd in one
+// sendmsg with 29 fds: as with libwayland, the 28 that fit in one read are
+// handed out in order and only the request left without an fd fails.
+func TestTooManyFDsInOneSendmsgKeepsTheFirst28(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
 	c := connect(t, d)
 	id := bindTest(t, c)
-	fds := make([]int, 29) // one more than the server makes room for
+	fds := make([]int, wire.MaxFDsPerRead+1)
+	inos := make([]uint64, len(fds))
 	for i := range fds {
-		fds[i], _ = memfd(t)
+		fds[i], inos[i] = memfd(t)
 	}
 	var batch []byte
 	for i := range fds {
 		batch = append(batch, takeFD(t, id, uint32(i), 0)...)
 	}
 	c.MustWriteRaw(batch, fds...)
-	// Only the drop is asserted: headway dispatches what it read before
-	// noticing the truncated fds, so the take_fd left without an fd may be
-	// answered with an error first.
-	c.MustReadUntilClose()
+	e := c.MustExpectError()
+	assert.Equal(t, ErrorInvalidMethod, e.Code)
+	assert.Equal(t, fmt.Sprintf("invalid arguments for test_obj#%d.take_fd", id), e.Message)
+	for i := 0; i < wire.MaxFDsPerRead; i++ {
+		require.Equal(t, fdCall{uint32(i), 0, inos[i]}, receiveFDCall(t, h), "take_fd %d", i)
+	}
+	assert.Empty(t, h.fds)
+}
+
+// TestTruncatedFDsAreKeptForLaterMessages attaches 30 fds to one message
+// that takes one: the kernel delivers 28 with MSG_CTRUNC, which libwayland
+// ignores, so the client stays and the 27 spare fds go to the next
+// messages that ask for one.
+func TestTruncatedFDsAreKeptForLaterMessages(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	c := connect(t, d)
+	id := bindTest(t, c)
+	fds := make([]int, 30)
+	inos := make([]uint64, len(fds))
+	for i := range fds {
+		fds[i], inos[i] = memfd(t)
+	}
+	c.MustWriteRaw(takeFD(t, id, 0, 0), fds...)
+	require.Empty(t, c.MustRoundtrip())
+	require.Equal(t, fdCall{0, 0, inos[0]}, receiveFDCall(t, h))
+
+	var batch []byte
+	for i := 1; i < wire.MaxFDsPerRead; i++ {
+		batch = append(batch, takeFD(t, id, uint32(i), 0)...)
+	}
+	c.MustWriteRaw(batch)
+	require.Empty(t, c.MustRoundtrip())
+	for i := 1; i < wire.MaxFDsPerRead; i++ {
+		require.Equal(t, fdCall{uint32(i), 0, inos[i]}, receiveFDCall(t, h), "take_fd %d", i)
+	}
+	assert.Empty(t, h.fds)
+}
+
+// TestFDQueueOverflowDropsWithoutDispatchingTheRead queues fds on requests
+// that take none until a read would take the queue past 1024: libwayland's
+// wl_connection_read fails before that read's bytes are buffered, so the
+// client is dropped silently and the requests of that read never run.
+func TestFDQueueOverflowDropsWithoutDispatchingTheRead(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	c := connect(t, d)
+	id := bindTest(t, c)
+	fd, _ := memfd(t)
+	const perWrite = 8
+	fds := make([]int, perWrite)
+	for i := range fds {
+		fds[i] = fd
+	}
+	flood := rawwiretest.Encode(t, id, testReqFlood, func(e *wire.Encoder) { e.Uint(0) })
+	// The kernel ends a read after the bytes that carry fds, so each
+	// write is one read and the queue grows by perWrite per flood.
+	const fits = maxQueuedFDs / perWrite
+	for i := 0; i < fits; i++ {
+		c.MustWriteRaw(flood, fds...)
+	}
+	require.Empty(t, c.MustRoundtrip())
+	require.Equal(t, int32(fits), h.floods.Load())
+
+	sync := rawwiretest.Encode(t, 1, displayRequestSync, func(e *wire.Encoder) { e.NewID(c.NewID()) })
+	c.MustWriteRaw(append(append([]byte{}, flood...), sync...), fds...)
+	assert.Empty(t, c.MustExpectDisconnect(), "neither the flood nor the sync of the overflowing read is answered")
+	assert.Equal(t, int32(fits), h.floods.Load(), "the overflowing read is not dispatched")
+}
+
+func receiveFDCall(t *testing.T, h *testHandler) fdCall {
+	t.Helper()
+	select {
+	case got := <-h.fds:
+		return got
+	default:
+		t.Fatal("handler did not receive the fd")
+		return fdCall{}
+	}
 }
 
 // TestFDEventInOwnSendmsg reads the way go-wayland does, one message at a

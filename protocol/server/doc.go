@@ -48,9 +48,14 @@
 // called, so generated decoding cannot fail on client input. Received fds
 // form one FIFO per connection handed to fd arguments in message order;
 // fds a handler did not take are closed so the queue stays aligned, and
-// every unconsumed fd is closed on disconnect. More than 28 fds in one
-// sendmsg (MSG_CTRUNC) or over 1024 queued drop the client, as libwayland's
-// fixed fd ring does.
+// every unconsumed fd is closed on disconnect. As in libwayland's
+// wl_connection_read, a recvmsg has room for 28 fds and MSG_CTRUNC is
+// ignored: the kernel closes the fds beyond that, the ones that arrived
+// are queued in order, and a message later left without its fd is
+// "invalid arguments". A read that would take the queue past 1024 fds
+// (libwayland's fds_in ring) closes that read's fds and drops the client
+// without a protocol error and without dispatching the bytes of that read,
+// as decode_cmsg's EOVERFLOW makes wl_client_connection_data do.
 //
 // libwayland's server has no zombie objects (WL_MAP_ENTRY_ZOMBIE is client
 // side only): an id whose object the server destroyed is an empty slot, and a
@@ -114,6 +119,11 @@
 // ProtocolError from LookupArg (which only fails if generated code and the
 // runtime disagree) uses invalid_object; libwayland's equivalent failure is
 // caught earlier as "invalid arguments" (invalid_method), which is what
-// clients actually see here too. A header whose size is below 8 or not a
-// multiple of 4 is "invalid arguments" (libwayland rounds the size down).
+// clients actually see here too.
+//
+// A header whose size is not a multiple of 4 is "invalid arguments":
+// libwayland decodes the first size/4 words, ignores the rest and consumes
+// the size as given, so the next message starts unaligned; headway refuses
+// what no conforming client sends. A size below 8 is "invalid arguments" in
+// both.
 package server

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,6 +56,7 @@ type testHandler struct {
 	destroyed chan uint32
 	eventFD   int
 	maxFlood  uint32
+	floods    atomic.Int32 // flood requests dispatched
 }
 
 func (h *testHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) error {
@@ -82,6 +84,7 @@ func (h *testHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) erro
 		}
 		h.fds <- fdCall{a: a, b: b, ino: st.Ino}
 	case testReqFlood:
+		h.floods.Add(1)
 		n, err := d.Uint()
 		if err != nil {
 			return err
