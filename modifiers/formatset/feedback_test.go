@@ -209,15 +209,43 @@ func TestDev(t *testing.T) {
 func FuzzParseDev(f *testing.F) {
 	f.Add(DevBytes(devCard0))
 	f.Add([]byte{1, 2, 3})
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add([]byte{0xff, 0, 0, 0, 0, 0, 0, 0x80, 9})
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Whatever the length, the first eight bytes (zero-padded) name a
+		// dev_t that must survive the trip through the wire form.
+		x := modelDev(b)
+		enc := DevBytes(x)
+		require.Len(t, enc, 8)
+		assert.Equal(t, x, modelDev(enc), "DevBytes is not the native-endian encoding")
+		back, err := ParseDev(enc)
+		require.NoError(t, err)
+		assert.Equal(t, x, back)
+
 		d, err := ParseDev(b)
 		if len(b) != 8 {
 			require.ErrorIs(t, err, ErrDevSize)
 			return
 		}
 		require.NoError(t, err)
+		assert.Equal(t, modelDev(b), d, "ParseDev is not the native-endian decoding")
 		require.Equal(t, b, DevBytes(d))
 	})
+}
+
+// modelDev decodes up to eight bytes as a native-endian dev_t, one byte at
+// a time, so that it shares no code with ParseDev.
+func modelDev(b []byte) uint64 {
+	little := binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+	var v uint64
+	for i := 0; i < 8 && i < len(b); i++ {
+		shift := 8 * i
+		if !little {
+			shift = 8 * (7 - i)
+		}
+		v |= uint64(b[i]) << shift
+	}
+	return v
 }
 
 // realisticTranches is a scanout tranche (a plane's formats intersected
