@@ -1,6 +1,8 @@
 package linuxdmabuf
 
 import (
+	"bytes"
+	"encoding/binary"
 	"net"
 	"path/filepath"
 	"testing"
@@ -207,15 +209,122 @@ func FuzzFeedbackDispatch(f *testing.F) {
 	f.Add(uint32(2), []byte{0xff, 0xff, 0xff, 0xff})
 	f.Add(uint32(5), []byte{2, 0, 0, 0, 1, 0, 0, 0})
 	f.Add(uint32(99), []byte{1})
+	f.Add(uint32(1), []byte{1, 2})
+	f.Add(uint32(3), []byte{9, 9, 9, 9})
+	f.Add(uint32(4), []byte{3, 0, 0, 0, 1, 2, 3})
+	f.Add(uint32(4), []byte{3, 0, 0, 0, 1, 2, 3, 0, 0xaa})
+	f.Add(uint32(5), []byte{0, 0, 0, 0})
+	f.Add(uint32(6), []byte{1, 0, 0, 0, 2, 0, 0, 0})
+	f.Add(uint32(6), []byte{1, 0, 0})
+	f.Add(uint32(7), []byte{})
+
+	var got []feedbackCall
 	fb := &ZwpLinuxDmabufFeedbackV1{}
-	fb.SetDoneHandler(func(ZwpLinuxDmabufFeedbackV1DoneEvent) {})
-	fb.SetFormatTableHandler(func(ZwpLinuxDmabufFeedbackV1FormatTableEvent) {})
-	fb.SetMainDeviceHandler(func(ZwpLinuxDmabufFeedbackV1MainDeviceEvent) {})
-	fb.SetTrancheDoneHandler(func(ZwpLinuxDmabufFeedbackV1TrancheDoneEvent) {})
-	fb.SetTrancheTargetDeviceHandler(func(ZwpLinuxDmabufFeedbackV1TrancheTargetDeviceEvent) {})
-	fb.SetTrancheFormatsHandler(func(ZwpLinuxDmabufFeedbackV1TrancheFormatsEvent) {})
-	fb.SetTrancheFlagsHandler(func(ZwpLinuxDmabufFeedbackV1TrancheFlagsEvent) {})
-	f.Fuzz(func(t *testing.T, opcode uint32, data []byte) {
-		fb.Dispatch(opcode, -1, data) // must not panic
+	fb.SetDoneHandler(func(ZwpLinuxDmabufFeedbackV1DoneEvent) {
+		got = append(got, feedbackCall{opcode: 0, fd: -1})
 	})
+	fb.SetFormatTableHandler(func(e ZwpLinuxDmabufFeedbackV1FormatTableEvent) {
+		got = append(got, feedbackCall{opcode: 1, fd: e.Fd, u: e.Size})
+	})
+	fb.SetMainDeviceHandler(func(e ZwpLinuxDmabufFeedbackV1MainDeviceEvent) {
+		got = append(got, feedbackCall{opcode: 2, fd: -1, array: e.Device})
+	})
+	fb.SetTrancheDoneHandler(func(ZwpLinuxDmabufFeedbackV1TrancheDoneEvent) {
+		got = append(got, feedbackCall{opcode: 3, fd: -1})
+	})
+	fb.SetTrancheTargetDeviceHandler(func(e ZwpLinuxDmabufFeedbackV1TrancheTargetDeviceEvent) {
+		got = append(got, feedbackCall{opcode: 4, fd: -1, array: e.Device})
+	})
+	fb.SetTrancheFormatsHandler(func(e ZwpLinuxDmabufFeedbackV1TrancheFormatsEvent) {
+		got = append(got, feedbackCall{opcode: 5, fd: -1, array: e.Indices})
+	})
+	fb.SetTrancheFlagsHandler(func(e ZwpLinuxDmabufFeedbackV1TrancheFlagsEvent) {
+		got = append(got, feedbackCall{opcode: 6, fd: -1, u: e.Flags})
+	})
+
+	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	require.NoError(f, err)
+	f.Cleanup(func() { _ = unix.Close(null) })
+
+	f.Fuzz(func(t *testing.T, opcode uint32, data []byte) {
+		// Each input goes in twice: as the fuzz target always sent it,
+		// without an fd, and with one queued, which only format_table may
+		// take and which must be closed whenever no handler got it.
+		for _, withFD := range []bool{false, true} {
+			fd := -1
+			if withFD {
+				fd, err = unix.FcntlInt(uintptr(null), unix.F_DUPFD_CLOEXEC, 0)
+				require.NoError(t, err)
+			}
+			orig := bytes.Clone(data)
+			got = got[:0]
+			fb.Dispatch(opcode, fd, data)
+			assert.Equal(t, orig, data, "Dispatch wrote into the message")
+
+			want, ok := feedbackModel(opcode, fd, data)
+			if !ok {
+				assert.Empty(t, got, "a handler ran for an event that does not decode")
+			} else if assert.Len(t, got, 1) {
+				g := got[0]
+				assert.Equal(t, want.opcode, g.opcode)
+				assert.Equal(t, want.fd, g.fd)
+				assert.Equal(t, want.u, g.u)
+				assert.True(t, bytes.Equal(want.array, g.array), "array %x, want %x", g.array, want.array)
+				// The array aliases the message, so a handler that
+				// appends must not be able to write over what follows it.
+				assert.Equal(t, len(g.array), cap(g.array), "array capacity reaches past its end")
+			}
+			if fd >= 0 {
+				if ok && want.fd == fd {
+					assert.False(t, fdClosed(fd), "the handler's fd was closed under it")
+					require.NoError(t, unix.Close(fd))
+				} else {
+					assert.True(t, fdClosed(fd), "an fd no handler took was leaked")
+				}
+			}
+		}
+	})
+}
+
+// feedbackCall is one handler invocation, reduced to its arguments.
+type feedbackCall struct {
+	opcode uint32
+	fd     int
+	u      uint32
+	array  []byte
+}
+
+// feedbackModel is zwp_linux_dmabuf_feedback_v1's event signatures decoded
+// by hand: which handler a message reaches and with what, or false if it
+// reaches none. Trailing bytes are ignored, as libwayland does.
+func feedbackModel(opcode uint32, fd int, data []byte) (feedbackCall, bool) {
+	u32 := func() (uint32, bool) {
+		if len(data) < 4 {
+			return 0, false
+		}
+		return binary.NativeEndian.Uint32(data), true
+	}
+	switch opcode {
+	case 0, 3: // done, tranche_done: no arguments
+		return feedbackCall{opcode: opcode, fd: -1}, true
+	case 1: // format_table: fd, then uint size
+		size, ok := u32()
+		if fd < 0 || !ok {
+			return feedbackCall{}, false
+		}
+		return feedbackCall{opcode: opcode, fd: fd, u: size}, true
+	case 2, 4, 5: // main_device, tranche_target_device, tranche_formats: array
+		n, ok := u32()
+		if !ok || (uint64(n)+3)/4*4 > uint64(len(data)-4) {
+			return feedbackCall{}, false
+		}
+		return feedbackCall{opcode: opcode, fd: -1, array: data[4 : 4+int(n)]}, true
+	case 6: // tranche_flags: uint
+		flags, ok := u32()
+		if !ok {
+			return feedbackCall{}, false
+		}
+		return feedbackCall{opcode: opcode, fd: -1, u: flags}, true
+	}
+	return feedbackCall{}, false
 }
