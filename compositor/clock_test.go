@@ -105,3 +105,25 @@ func TestGetCRC(t *testing.T) {
 		c.waitFor(res2, headwaytest.HeadwayTestCrcV1EventCrc)
 	})
 }
+
+// TestDisconnectIsLogged: a client that goes away, cleanly or not, has a
+// client_disconnect line; how the connection ended is volatile.
+func TestDisconnectIsLogged(t *testing.T) {
+	var log lockedBuffer
+	r := startRig(t, compositor.Config{Clock: compositor.Manual, NegotiationLog: &log})
+	c := r.dial()
+	c.bind("wl_compositor")
+	c.sync()
+	// Unread events pending when it closes make the kernel reset the
+	// connection rather than end it.
+	c.send(c.bind("wl_shm"), 0xffff, nil)
+	c.Close()
+	other := r.dial()
+	other.sync()
+	r.comp.Close()
+	<-r.done
+	r.done <- nil
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	assert.Contains(t, log.b.String(), `"event":"client_disconnect","reason":`)
+}

@@ -82,6 +82,8 @@ type Config struct {
 	DmabufLenient bool
 	// LockstepTimeout overrides DefaultLockstepTimeout.
 	LockstepTimeout time.Duration
+	// SocketName is the socket clients connect to, for the log.
+	SocketName string
 	// NegotiationLog receives the negotiation log (JSON lines); nil for none.
 	NegotiationLog io.Writer
 	// Logger gets diagnostics; nil discards them.
@@ -115,7 +117,6 @@ type Compositor struct {
 	shm         *shmGlobal
 	dmabuf      *dmabufGlobal
 	globalNames map[string]uint32
-	socketName  string
 	lastShown   map[*surface]bool
 	lastSig     []layerSig // what the last latched frame showed
 	sigScratch  []layerSig

@@ -111,8 +111,8 @@ func (l *negLog) output(c *Compositor) {
 		Mode:          fmt.Sprintf("%dx%d@%d", m.HDisplay, m.VDisplay, m.RefreshRate()),
 		PrimaryFormat: fourcc.DRMName(c.out.format),
 		Clock:         c.cfg.Clock.String(),
-		MonoBaseNs:    c.out.monoBase,
-		Socket:        c.socketName,
+		MonoBaseNs:    c.out.logBase(),
+		Socket:        c.cfg.SocketName,
 	}))
 }
 

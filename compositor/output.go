@@ -644,6 +644,15 @@ func (o *output) frame(seq uint64) {
 	})
 }
 
+// logBase is the CLOCK_MONOTONIC time the clock counts from: the start
+// time on every clock (a real-time clock's timestamps are absolute).
+func (o *output) logBase() int64 {
+	if o.rt != nil {
+		return o.rt.Start()
+	}
+	return o.monoBase
+}
+
 // monoBaseFor is the offset that turns the clock's timestamps into
 // CLOCK_MONOTONIC: the start time for a virtual clock, 0 for real time.
 func (o *output) monoBaseFor() int64 {

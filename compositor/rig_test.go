@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +53,22 @@ func startRig(t testing.TB, cfg compositor.Config) *rig {
 	t.Helper()
 	if cfg.Profile == nil && cfg.Width == 0 {
 		cfg.Profile, cfg.Width, cfg.Height = smallVKMS(t), rigW, rigH
+	}
+	// The compositor's warnings and errors fail the test: a refused log
+	// line, a panic in the output path, a render error.
+	var diag lockedBuffer
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(&diag, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		t.Cleanup(func() {
+			diag.mu.Lock()
+			defer diag.mu.Unlock()
+			for _, bad := range []string{"negotiation log", "panic", "render failed"} {
+				if strings.Contains(diag.b.String(), bad) {
+					t.Errorf("compositor diagnostics:\n%s", diag.b.String())
+					break
+				}
+			}
+		})
 	}
 	comp, err := compositor.New(cfg)
 	require.NoError(t, err)

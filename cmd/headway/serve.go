@@ -111,11 +111,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		cfg.NegotiationLog = f
 	}
-	comp, err := compositor.New(cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "headway serve: %v\n", err)
-		return exitFailure
-	}
 	var l *socket.Listener
 	if *sock == "" {
 		l, err = socket.ListenAuto()
@@ -123,6 +118,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		l, err = socket.Listen(*sock)
 	}
 	if err != nil {
+		fmt.Fprintf(stderr, "headway serve: %v\n", err)
+		return exitFailure
+	}
+	cfg.SocketName = l.Name()
+	comp, err := compositor.New(cfg)
+	if err != nil {
+		l.Close()
 		fmt.Fprintf(stderr, "headway serve: %v\n", err)
 		return exitFailure
 	}

@@ -87,6 +87,8 @@
 //     exactly when a wl_display.error was sent.
 //   - error_code (int, optional): the protocol error code.
 //   - error_message (string, optional): the error message.
+//   - vol detail (string, optional): how the connection failed (end of
+//     file, a reset), which depends on timing.
 //
 // bind (client): the client bound a global.
 //   - interface (string): the interface name, e.g. "zwp_linux_dmabuf_v1".

@@ -94,6 +94,7 @@ var schema = []EventSpec{
 			str("reason"),
 			opt(str("error_interface")), opt(integer("error_code")), opt(str("error_message")),
 		},
+		Vol: []FieldSpec{opt(str("detail"))},
 	},
 	{
 		Type: TypeBind, Scope: ScopeClient,
