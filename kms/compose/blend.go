@@ -17,8 +17,9 @@ type Pixel = pixfmt.Pixel
 func r(x uint32) uint32 { return (x + 0x7fff) / 0xffff }
 
 // blendSpan blends src over dst with plane alpha pa and blend mode mode.
-// dst alpha is never written: the output is opaque by definition.
-func blendSpan(dst, src []Pixel, pa uint32, mode profile.BlendMode) {
+// dst alpha is never written: the output is opaque by definition. wrap
+// picks VKMS's arithmetic for invalid pre-multiplied data (see vkmsOver).
+func blendSpan(dst, src []Pixel, pa uint32, mode profile.BlendMode, wrap bool) {
 	dst = dst[:len(src)]
 	d, s := pixfmt.Words(dst), pixfmt.Words(src)
 	switch mode {
@@ -27,7 +28,7 @@ func blendSpan(dst, src []Pixel, pa uint32, mode profile.BlendMode) {
 	case profile.BlendCoverage:
 		blendCoverage(d, s, pa)
 	default:
-		blendPremulti(d, s, pa)
+		blendPremulti(d, s, pa, wrap)
 	}
 }
 
@@ -65,11 +66,46 @@ func satLanes(x uint64) uint64 {
 	return (x | (ov<<16 - ov)) & lanes
 }
 
+// vkmsOver is one channel of VKMS's pre_mul_blend_channel on the source
+// s (already scaled by the plane alpha) over bg with ia = 0xffff − a:
+// u32 new_color = s·0xffff + bg·ia, then DIV_ROUND_CLOSEST(new_color,
+// 0xffff) returned as a u16. Both the sum and the rounding term wrap at
+// 2^32 as the kernel's u32 (and -fwrapv int) arithmetic does, and the
+// quotient is truncated to 16 bits. For valid data nothing wraps and this
+// is s + r(bg·ia); only a colour above its alpha can overflow, so the
+// lane paths compute the valid sum and come here only when a lane
+// exceeds 0xffff.
+func vkmsOver(s, bg, ia uint32) uint32 {
+	x := s*0xffff + bg*ia
+	return (x + 0x7fff) / 0xffff & 0xffff
+}
+
+// premultiOver finishes a pre-multiplied pixel from the background word
+// d, the source's scaled lanes se and so, and ia: the lane sums when
+// they fit, else the invalid data's rule, saturation or VKMS's wrap.
+func premultiOver(d, se, so, ia uint64, wrap bool) uint64 {
+	ev := mulLanes(even(d), ia) + se
+	od := mulLanes(odd(d), ia) + so
+	if (ev|od)&(laneOne<<16) == 0 {
+		return join(ev, od)
+	}
+	if !wrap {
+		return join(satLanes(ev), satLanes(od))
+	}
+	// Rare: only invalid data gets here, so plain per-channel code.
+	i := uint32(ia)
+	g := vkmsOver(uint32(se>>32), uint32(d>>32&0xffff), i)
+	r := vkmsOver(uint32(so&0xffff), uint32(d>>16&0xffff), i)
+	b := vkmsOver(uint32(so>>32), uint32(d>>48), i)
+	return uint64(g)<<32 | uint64(r)<<16 | uint64(b)<<48 | opaque
+}
+
 // join builds an opaque pixel word from its even and odd lanes.
 func join(ev, od uint64) uint64 { return ev | od<<16 | opaque }
 
-// blendPremulti: a = r(pa·fa), s = r(pa·c), out = s + r(bg·(0xffff−a)).
-func blendPremulti(dst, src []uint64, pa uint32) {
+// blendPremulti: a = r(pa·fa), s = r(pa·c), out = s + r(bg·(0xffff−a)),
+// with invalid data saturating or, with wrap, as VKMS computes it.
+func blendPremulti(dst, src []uint64, pa uint32, wrap bool) {
 	dst = dst[:len(src)]
 	if pa == 0xffff {
 		// a = fa and s = c exactly, so an opaque pixel is a copy and a
@@ -83,9 +119,7 @@ func blendPremulti(dst, src []uint64, pa uint32) {
 			if s == 0 {
 				continue
 			}
-			d := dst[i]
-			ia := 0xffff - a
-			dst[i] = joinSat(mulLanes(even(d), ia)+even(s), mulLanes(odd(d), ia)+odd(s))
+			dst[i] = premultiOver(dst[i], even(s), odd(s), 0xffff-a, wrap)
 		}
 		return
 	}
@@ -94,16 +128,15 @@ func blendPremulti(dst, src []uint64, pa uint32) {
 		if s == 0 {
 			continue
 		}
-		d := dst[i]
 		ia := 0xffff - uint64(r(pa*uint32(s&0xffff)))
-		dst[i] = joinSat(mulLanes(even(d), ia)+mulLanes(even(s), p), mulLanes(odd(d), ia)+mulLanes(odd(s), p))
+		dst[i] = premultiOver(dst[i], mulLanes(even(s), p), mulLanes(odd(s), p), ia, wrap)
 	}
 }
 
 // blendPremulti8888 is blendPremulti reading ARGB8888 bytes (B, G, R, A
 // in memory) directly, so the overlay's converted row never goes through
 // memory: each byte is expanded by 257 as kms/pixfmt does.
-func blendPremulti8888(dst []uint64, src []byte, pa uint32) {
+func blendPremulti8888(dst []uint64, src []byte, pa uint32, wrap bool) {
 	src = src[:4*len(dst)]
 	if pa != 0xffff {
 		p := uint64(pa)
@@ -114,9 +147,8 @@ func blendPremulti8888(dst []uint64, src []byte, pa uint32) {
 			if s == 0 {
 				continue
 			}
-			d := dst[i]
 			ia := 0xffff - uint64(r(pa*uint32(s&0xffff)))
-			dst[i] = joinSat(mulLanes(even(d), ia)+mulLanes(even(s), p), mulLanes(odd(d), ia)+mulLanes(odd(s), p))
+			dst[i] = premultiOver(dst[i], mulLanes(even(s), p), mulLanes(odd(s), p), ia, wrap)
 		}
 		return
 	}
@@ -135,19 +167,8 @@ func blendPremulti8888(dst []uint64, src []byte, pa uint32) {
 		if ev|od == 0 {
 			continue
 		}
-		d := dst[i]
-		ia := uint64(0xff-a8) * 257
-		dst[i] = joinSat(mulLanes(even(d), ia)+ev, mulLanes(odd(d), ia)+od)
+		dst[i] = premultiOver(dst[i], ev, od, uint64(0xff-a8)*257, wrap)
 	}
-}
-
-// joinSat is join with each lane clamped to 0xffff. Valid pre-multiplied
-// data never needs the clamp, so it costs one test in the common case.
-func joinSat(ev, od uint64) uint64 {
-	if (ev|od)&(laneOne<<16) != 0 {
-		ev, od = satLanes(ev), satLanes(od)
-	}
-	return join(ev, od)
 }
 
 // blendCoverage: a = r(pa·fa), s = r(a·c), out = s + r(bg·(0xffff−a)).
@@ -196,7 +217,7 @@ func blendNone(dst, src []uint64, pa uint32) {
 // blendOne is the per-pixel form of the three equations, for the keyed
 // slow paths. A keyed pixel is blended as pre-multiplied whatever the
 // plane's mode (see the package doc).
-func blendOne(d *Pixel, s Pixel, pa uint32, mode profile.BlendMode) {
+func blendOne(d *Pixel, s Pixel, pa uint32, mode profile.BlendMode, wrap bool) {
 	one := [1]Pixel{s}
-	blendSpan(unsafe.Slice(d, 1), one[:], pa, mode)
+	blendSpan(unsafe.Slice(d, 1), one[:], pa, mode, wrap)
 }

@@ -16,7 +16,7 @@ func benchBlend(b *testing.B, pa uint32, mode profile.BlendMode, alpha uint16) {
 	b.SetBytes(int64(len(src)) * 8)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		blendSpan(dst, src, pa, mode)
+		blendSpan(dst, src, pa, mode, false)
 	}
 }
 

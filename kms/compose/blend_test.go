@@ -11,8 +11,9 @@ import (
 )
 
 // blendRef is the three equations of the package doc written out per
-// channel, the way a reader checks them by hand.
-func blendRef(d, s Pixel, pa uint32, mode profile.BlendMode) Pixel {
+// channel, the way a reader checks them by hand; wrap takes VKMS's u32
+// arithmetic for the pre-multiplied sum instead of saturating.
+func blendRef(d, s Pixel, pa uint32, mode profile.BlendMode, wrap bool) Pixel {
 	rr := func(x uint64) uint64 { return (x + 0x7fff) / 0xffff }
 	ch := func(bg, c uint16) uint16 {
 		var a, sv, ia uint64
@@ -25,6 +26,10 @@ func blendRef(d, s Pixel, pa uint32, mode profile.BlendMode) Pixel {
 		default:
 			a = rr(uint64(pa) * uint64(s.A))
 			sv, ia = rr(uint64(pa)*uint64(c)), 0xffff-a
+		}
+		if wrap && mode == profile.BlendPremulti {
+			x := uint32(sv)*0xffff + uint32(bg)*uint32(ia)
+			return uint16((x + 0x7fff) / 0xffff)
 		}
 		return uint16(min(sv+rr(uint64(bg)*ia), 0xffff))
 	}
@@ -47,7 +52,8 @@ func TestBlendMatchesEquations(t *testing.T) {
 		return uint16(rng.Uint32())
 	}
 	for _, mode := range []profile.BlendMode{profile.BlendPremulti, profile.BlendCoverage, profile.BlendNone} {
-		for iter := 0; iter < 200; iter++ {
+		for iter := 0; iter < 400; iter++ {
+			wrap := iter%2 == 1
 			pa := uint32(pick())
 			src := make([]Pixel, 64)
 			dst := make([]Pixel, 64)
@@ -57,11 +63,11 @@ func TestBlendMatchesEquations(t *testing.T) {
 			}
 			want := make([]Pixel, len(dst))
 			for i := range dst {
-				want[i] = blendRef(dst[i], src[i], pa, mode)
+				want[i] = blendRef(dst[i], src[i], pa, mode, wrap)
 			}
-			blendSpan(dst, src, pa, mode)
+			blendSpan(dst, src, pa, mode, wrap)
 			for i := range dst {
-				require.Equal(t, want[i], dst[i], "mode %v pa %#x src %+v", mode, pa, src[i])
+				require.Equal(t, want[i], dst[i], "mode %v pa %#x wrap %v src %+v", mode, pa, wrap, src[i])
 			}
 		}
 	}
@@ -81,7 +87,8 @@ func TestDivLanesExactAtEdges(t *testing.T) {
 // The fused ARGB8888 path equals converting the bytes and blending.
 func TestBlendPremulti8888MatchesSlowPath(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 9))
-	for iter := 0; iter < 300; iter++ {
+	for iter := 0; iter < 600; iter++ {
+		wrap := iter%2 == 1
 		n := 1 + rng.IntN(40)
 		raw := make([]byte, 4*n)
 		for i := range raw {
@@ -105,8 +112,8 @@ func TestBlendPremulti8888MatchesSlowPath(t *testing.T) {
 			b := raw[4*i:]
 			src[i] = rgb8(b[3], b[2], b[1], b[0])
 		}
-		blendSpan(want, src, pa, profile.BlendPremulti)
-		blendPremulti8888(pixfmt.Words(dst), raw, pa)
-		require.Equal(t, want, dst, "pa %#x", pa)
+		blendSpan(want, src, pa, profile.BlendPremulti, wrap)
+		blendPremulti8888(pixfmt.Words(dst), raw, pa, wrap)
+		require.Equal(t, want, dst, "pa %#x wrap %v", pa, wrap)
 	}
 }

@@ -21,6 +21,10 @@ import (
 	"github.com/headwaywl/headway/modifiers/sample"
 )
 
+// VKMSProfile is the profile name (device.Frame.Profile) whose frames
+// are composed with VKMS's own overflow on invalid pre-multiplied data.
+const VKMSProfile = "vkms"
+
 // Options configures a Composer.
 type Options struct {
 	// Workers is how many goroutines compose rows; 0 means GOMAXPROCS.
@@ -121,6 +125,9 @@ type frameJob struct {
 	wbImg         pixfmt.Image
 	capture       []Pixel // when set, every hashed row is also copied here
 	planeIDs      bool    // a device frame: errors name the plane
+	// wrap: invalid pre-multiplied data overflows as VKMS's u32
+	// arithmetic does instead of saturating (a vkms device's frames).
+	wrap bool
 }
 
 type worker struct {
@@ -358,7 +365,10 @@ func (c *Composer) prepare(f *device.Frame, t device.Target) error {
 	c.sources = grow(c.sources, len(f.Planes))
 	c.tasks = c.tasks[:0]
 	fj := &c.frame
-	*fj = frameJob{width: f.Width, height: f.Height, crcPlane: -1, wantCRC: t.CRC, planeIDs: true}
+	// A vkms device's CRCs must be VKMS's for every input, so its frames
+	// take VKMS's overflow on invalid pre-multiplied data; other devices
+	// saturate, as the GPUs they stand for do.
+	*fj = frameJob{width: f.Width, height: f.Height, crcPlane: -1, wantCRC: t.CRC, planeIDs: true, wrap: f.Profile == VKMSProfile}
 	for i := range f.Planes {
 		fp := &f.Planes[i]
 		if err := c.preparePlane(i, fp, f); err != nil {
@@ -683,18 +693,18 @@ func (c *Composer) composeRow(w *worker, y int, out []Pixel) {
 		if pj.fused {
 			pl := &pj.img.Planes[0]
 			off := int(pj.m.across[v])*pl.Stride + 4*int(pj.m.alongMin)
-			blendPremulti8888(pixfmt.Words(dst), pl.Data[off:off+4*len(dst)], pj.pa)
+			blendPremulti8888(pixfmt.Words(dst), pl.Data[off:off+4*len(dst)], pj.pa, c.frame.wrap)
 			continue
 		}
 		stage := w.stage[d.X1:d.X2]
 		c.readStage(w, pj, v, stage)
 		switch pj.key.mode {
 		case keyNone:
-			blendSpan(dst, stage, pj.pa, pj.blend)
+			blendSpan(dst, stage, pj.pa, pj.blend, c.frame.wrap)
 		case keyI915Dest:
 			for u := range stage {
 				if pj.key.matchRGB(dst[u]) {
-					blendOne(&dst[u], stage[u], pj.pa, pj.blend)
+					blendOne(&dst[u], stage[u], pj.pa, pj.blend, c.frame.wrap)
 				}
 			}
 		default:
@@ -719,9 +729,9 @@ func (c *Composer) blendKeyed(pj *layerJob, v int, dst, stage []Pixel) {
 		if hit {
 			p := stage[u]
 			pj.key.apply(&p)
-			blendOne(&dst[u], p, pj.pa, profile.BlendPremulti)
+			blendOne(&dst[u], p, pj.pa, profile.BlendPremulti, c.frame.wrap)
 		} else {
-			blendOne(&dst[u], stage[u], pj.pa, pj.blend)
+			blendOne(&dst[u], stage[u], pj.pa, pj.blend, c.frame.wrap)
 		}
 	}
 }

@@ -138,7 +138,9 @@ func readUntil(t *testing.T, rd *crc.Reader, seq uint64) uint32 {
 func (r *devRig) fullScreen(fb *device.Framebuffer, more ...device.FramePlane) *device.Frame {
 	p := at(fb, 0, 0)
 	p.ID, p.Type = r.prim.ID(), profile.Primary
-	return frame(r.w, r.h, append([]device.FramePlane{p}, more...)...)
+	f := frame(r.w, r.h, append([]device.FramePlane{p}, more...)...)
+	f.Profile = r.prof.Name // as the device's own frames name it
+	return f
 }
 
 func TestDeviceCRCOfFlipEqualsHandBuiltFrame(t *testing.T) {
@@ -176,7 +178,7 @@ func TestDeviceWritebackAndPlaneCRC(t *testing.T) {
 	prim := r.fb(fourcc.XRGB8888, r.w, r.h, gradient)
 	ovFB := r.fb(fourcc.ARGB8888, 100, 60, func(x, y int) Pixel {
 		a := uint8(x * 2)
-		return rgb8(a, a, uint8(y), a/2) // pre-multiplied: colour <= alpha
+		return rgb8(a, a, uint8(y), a/2) // G above alpha where x < 30: invalid data too
 	})
 	r.modeset(prim)
 

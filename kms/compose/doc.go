@@ -25,8 +25,22 @@
 //	Coverage:       a = r(pa·fa), s = r(a·c),  out = s + r(bg·(0xffff−a))
 //	None:           s = r(pa·c),               out = s + r(bg·(0xffff−pa))
 //
-// Pre-multiplied data whose colour exceeds its alpha is invalid; the sum
-// then saturates at 0xffff rather than wrapping. With pa = 0xffff,
+// Pre-multiplied data whose colour exceeds its alpha is invalid, and the
+// sum can pass 0xffff. What it becomes depends on who composes:
+//
+//   - Frames of the vkms profile (device.Frame.Profile, VKMSProfile) take
+//     VKMS's pre_mul_blend_channel to the bit, overflow included, so their
+//     CRCs are VKMS's for every input: per channel, in u32 arithmetic
+//     that wraps at 2^32, x = s·0xffff + bg·(0xffff−a), then
+//     (x + 0x7fff) / 0xffff, of which the low 16 bits are kept. 0xffff at
+//     alpha 0 over 0xffff gives 65533; over 1 it gives 0. VKMS has no
+//     plane alpha, so pa is always 0xffff there and s and a are the
+//     pixel's own. For valid data nothing wraps and x rounds to
+//     s + r(bg·(0xffff−a)), the equation above.
+//   - Every other profile, and Render (which plays a GPU, whatever the
+//     device), saturate the sum at 0xffff.
+//
+// With pa = 0xffff,
 // r(0xffff·v) = v, which is what makes the fast paths exact: an opaque
 // pixel is a copy, a pixel with a = 0 and colour 0 leaves the background,
 // and a plane of an X format at full plane alpha is read straight into
@@ -134,7 +148,9 @@
 // ARGB8888 pre-multiplied blend, two channels per multiply in 32-bit
 // lanes, 16-bit targets stored by moving lanes) are held to the plain
 // equations and to pixfmt's writers by the tests and by a per-pixel
-// oracle on random stacks.
+// oracle on random stacks. The lanes hold the valid sum; a lane past
+// 0xffff, which only invalid data reaches, sends the pixel to a plain
+// per-channel path that saturates or wraps as the frame's profile asks.
 // Blending and hashing use a pixel's memory as one little-endian word;
 // on a big-endian machine Compose returns ENOSYS rather than wrong CRCs.
 //

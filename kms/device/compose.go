@@ -28,6 +28,10 @@ type Frame struct {
 	crtc      *CRTC
 	crcWanted bool
 
+	// Profile is the device profile's name, so a composer can follow the
+	// emulated driver where drivers' arithmetic differs (VKMS's overflow
+	// on invalid pre-multiplied data).
+	Profile   string
 	CRTCID    uint32
 	Seq       uint64 // the vblank that started the frame
 	Timestamp int64  // its timestamp, ns
@@ -67,6 +71,7 @@ func (d *Device) buildFrameLocked(cr *CRTC, seq uint64, ts int64) {
 	hs := &d.hw.crtcs[cr.index]
 	f := &cr.frame
 	f.crtc, f.CRTCID, f.Seq, f.Timestamp = cr, cr.id, seq, ts
+	f.Profile = d.prof.Name
 	f.Width, f.Height = int(hs.Mode.HDisplay), int(hs.Mode.VDisplay)
 	f.GammaLUT = nil
 	if hs.GammaLUT != nil {
