@@ -254,7 +254,7 @@ func (c *Compositor) Advance(ctx context.Context, n int) (uint64, error) {
 	}
 }
 
-// parseSize reads "WxH".
+// ParseSize reads "WxH".
 func ParseSize(s string) (w, h int, err error) {
 	a, b, ok := strings.Cut(s, "x")
 	if ok {

@@ -66,6 +66,18 @@ func surfaceToBufferPixel(t, w, h, x, y int) (int, int) {
 	return x, y
 }
 
+// cropDoubled is the reference for a viewport showing the 3x2 crop at
+// (2, 1) of s at 6x4: each source pixel doubled by hand.
+func cropDoubled(s picture) picture {
+	crop := picture{w: 6, h: 4, px: make([]uint32, 24)}
+	for y := 0; y < 4; y++ {
+		for x := 0; x < 6; x++ {
+			crop.px[y*6+x] = s.at(2+x/2, 1+y/2)
+		}
+	}
+	return crop
+}
+
 // drawnWithTransform is the buffer a client draws to show s with buffer
 // transform tr.
 func drawnWithTransform(s picture, tr int) picture {
@@ -115,13 +127,7 @@ func TestBufferScaleAndViewport(t *testing.T) {
 	c := r.dial()
 	w := c.toplevel()
 	s := testPicture(6, 4)
-	// The reference: the crop (2,1) 3x2 of s, doubled by hand to 6x4.
-	crop := picture{w: 6, h: 4, px: make([]uint32, 24)}
-	for y := 0; y < 4; y++ {
-		for x := 0; x < 6; x++ {
-			crop.px[y*6+x] = s.at(2+x/2, 1+y/2)
-		}
-	}
+	crop := cropDoubled(s)
 	c.showPicture(w.surface, crop)
 	wantCrop := crcAfter(c, r)
 	c.showPicture(w.surface, s)
@@ -322,12 +328,7 @@ func TestViewportSourceUnderEveryTransform(t *testing.T) {
 	c := r.dial()
 	w := c.toplevel()
 	s := testPicture(6, 4)
-	crop := picture{w: 6, h: 4, px: make([]uint32, 24)}
-	for y := 0; y < 4; y++ {
-		for x := 0; x < 6; x++ {
-			crop.px[y*6+x] = s.at(2+x/2, 1+y/2)
-		}
-	}
+	crop := cropDoubled(s)
 	c.showPicture(w.surface, crop)
 	want := crcAfter(c, r)
 	vpr := c.bind("wp_viewporter")

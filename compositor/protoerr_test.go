@@ -60,6 +60,18 @@ var peUntriggerable = map[string]string{
 	"wp_presentation/invalid_flag":      "no wp_presentation request carries flags",
 }
 
+// pePool is a wl_shm_pool on a fresh 4096-byte memfd.
+func (c *tclient) pePool(t *testing.T) uint32 {
+	fd, err := unix.MemfdCreate("headway-test", unix.MFD_CLOEXEC)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(fd) })
+	require.NoError(t, unix.Ftruncate(fd, 4096))
+	shm := c.bind("wl_shm")
+	pool := c.NewObject("wl_shm_pool")
+	c.send(shm, wayland.WlShmRequestCreatePool, func(e *wire.Encoder) { e.NewID(pool); e.FD(fd); e.Int(4096) })
+	return pool
+}
+
 // peDmaPlane is plane idx of a sealed 512-byte memfd (16x8 XRGB8888).
 func peDmaPlane(t *testing.T, idx, offset, stride uint32, m modifier.Modifier) dmaPlane {
 	return dmaPlane{fd: dmabufMemfd(t, make([]byte, 512), true), idx: idx, offset: offset, stride: stride, mod: m}
@@ -278,13 +290,7 @@ var peCases = []peCase{
 
 	// wl_shm
 	{iface: "wl_shm", err: "invalid_format", run: func(t *testing.T, r *rig, c *tclient) peWant {
-		fd, err := unix.MemfdCreate("headway-test", unix.MFD_CLOEXEC)
-		require.NoError(t, err)
-		t.Cleanup(func() { unix.Close(fd) })
-		require.NoError(t, unix.Ftruncate(fd, 4096))
-		shm := c.bind("wl_shm")
-		pool := c.NewObject("wl_shm_pool")
-		c.send(shm, wayland.WlShmRequestCreatePool, func(e *wire.Encoder) { e.NewID(pool); e.FD(fd); e.Int(4096) })
+		pool := c.pePool(t)
 		buf := c.NewObject("wl_buffer")
 		c.send(pool, wayland.WlShmPoolRequestCreateBuffer, func(e *wire.Encoder) {
 			e.NewID(buf)
@@ -298,13 +304,7 @@ var peCases = []peCase{
 		return peWant{pool, "wl_shm_pool", []string{"0xdeadbeef"}}
 	}},
 	{iface: "wl_shm", err: "invalid_stride", run: func(t *testing.T, r *rig, c *tclient) peWant {
-		fd, err := unix.MemfdCreate("headway-test", unix.MFD_CLOEXEC)
-		require.NoError(t, err)
-		t.Cleanup(func() { unix.Close(fd) })
-		require.NoError(t, unix.Ftruncate(fd, 4096))
-		shm := c.bind("wl_shm")
-		pool := c.NewObject("wl_shm_pool")
-		c.send(shm, wayland.WlShmRequestCreatePool, func(e *wire.Encoder) { e.NewID(pool); e.FD(fd); e.Int(4096) })
+		pool := c.pePool(t)
 		buf := c.NewObject("wl_buffer")
 		// 12 bytes cannot hold a row of 5 XRGB8888 pixels.
 		c.send(pool, wayland.WlShmPoolRequestCreateBuffer, func(e *wire.Encoder) {

@@ -2,7 +2,6 @@ package compositor_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -333,7 +332,5 @@ func (r *rig) crc(seq uint64) uint32 {
 	require.True(r.t, ok, "no CRC for frame %d", seq)
 	return v
 }
-
-var errNoEvent = errors.New("no such event")
 
 func fmtSeq(seq uint64) string { return fmt.Sprintf("frame %d", seq) }
