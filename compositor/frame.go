@@ -113,6 +113,7 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 	// role but no buffer yet, or a commit that changed nothing visible,
 	// costs no rendering and no flip.
 	snap.damaged = !slices.Equal(sig, c.lastSig)
+	c.scene.shownAny = len(sig) > 0
 	c.sigScratch, c.lastSig = c.lastSig, sig
 	for _, cd := range c.clientsSorted() {
 		for _, s := range cd.surfaces {

@@ -20,15 +20,25 @@ type scene struct {
 	level     map[*surface]int64
 	pos       map[*surface][2]int32
 	top, bot  int64
-	gen       uint64 // bumped by every change to what is shown
-	dirty     bool   // a commit happened since the last latch (lockstep)
+	dirty     bool   // something may have changed the output since the last latch (lockstep)
+	shownAny  bool   // the last latch showed at least one surface
 }
 
 func newScene() *scene {
 	return &scene{level: map[*surface]int64{}, pos: map[*surface][2]int32{}}
 }
 
-func (sc *scene) changed() { sc.gen++ }
+// changed notes a change that may alter what is shown (a cursor, a
+// subsurface or popup going, a rename reordering stacking ties). It makes
+// a frame due only while something is shown: changes made while clients
+// set up must not start vblanks, or frame numbers would depend on
+// scheduling. Damage itself is decided at the latch, by comparing what
+// the frame shows with the previous one.
+func (sc *scene) changed() {
+	if sc.shownAny {
+		sc.dirty = true
+	}
+}
 
 // committed notes a commit. Only one that can change the output makes a
 // frame due: a surface that is or was shown. A role's initial commit
