@@ -20,8 +20,8 @@ type scene struct {
 	level     map[*surface]int64
 	pos       map[*surface][2]int32
 	top, bot  int64
-	dirty     bool   // something may have changed the output since the last latch (lockstep)
-	shownAny  bool   // the last latch showed at least one surface
+	dirty     bool // something may have changed the output since the last latch (lockstep)
+	shownAny  bool // the last latch showed at least one surface
 }
 
 func newScene() *scene {
