@@ -90,11 +90,42 @@
 //
 // # Gamma and CRC
 //
-// The CRTC's GAMMA_LUT applies to each composed row: VKMS's linear
-// interpolation between entries, computed exactly (see lerpLUT), expanded
-// once per LUT into one table per channel. The device only accepts a LUT
-// of the profile's size; a LUT of fewer than 2 entries, which cannot be
-// interpolated, is ignored.
+// The CRTC's GAMMA_LUT applies to each composed row as VKMS's
+// apply_lut_to_channel_value computes it, bit for bit: in drm_fixed.h's
+// signed 32.32 fixed point, with n the number of entries,
+//
+//	ratio = drm_fixp_div(drm_int2fixp(n−1), drm_int2fixp(0xffff))
+//	index = drm_fixp_mul(drm_int2fixp(v), ratio)
+//	lo = drm_fixp2int(index), hi = drm_fixp2int_ceil(index), or lo for
+//	     the last entry
+//	out = drm_fixp2int_round(a + drm_fixp_mul(b − a, index & 0xffffffff))
+//
+// with a and b entries lo and hi in 32.32. drm_fixp_div and drm_fixp_mul
+// pre-shift their operands by the positions of their top bits
+// (drm_fixp_msbset), so the ratio is truncated (0xff00ff for 256
+// entries) and products lose low bits; drm_fixp2int_round adds one half
+// (DRM_FIXED_ONE/2) and floors. That is not the exact interpolation: a
+// 2-entry LUT 0x0123 -> 0xfedc gives 0x124 at 1, where the exact value
+// floored is 0x123. Each channel's 65536 results are computed once per
+// LUT into a table, so the row pays three loads a pixel. The device only
+// accepts a LUT of the profile's size (GAMMA_LUT_SIZE; VKMS_LUT_SIZE is
+// 256); for a frame built by hand, a blob without one whole entry is
+// ignored, as VKMS skips a LUT of length 0, and a single entry maps every
+// value to that entry, as VKMS's zero ratio does.
+//
+// Sources, torvalds/linux unless named: include/drm/drm_fixed.h at
+// a23e1966932464e1c5226cb9ac4ce1d5fc10ba22 (drm_fixp2int_round adding
+// DRM_FIXED_ONE/2; earlier kernels added 1<<15, which the KUnit lerp
+// cases reject); drivers/gpu/drm/vkms/tests/vkms_color_test.c at
+// f03bf05c2061e66fe156d5cf80765bd863dcb122, whose get_lut_index and
+// lerp_u16 cases the tests repeat; drivers/gpu/drm/vkms/vkms_composer.c
+// as of Kingxukai/linux 9b44fff655e2c6f4cc53cb499dd2c038e99cb013 and
+// ckborah/drm-tip-experiments 10cae927a07e5c4beb86ca6dd1d3994961b6b450,
+// which agree on every line of the LUT code (the searchable copy of
+// torvalds/linux, 4caa1affc00c98af8cd9f2de70991fc7172797b0, predates
+// it). testdata/vkmslut holds a C transcription of these functions and
+// the digests it prints for LUTs of 1 to 4096 entries; every table entry
+// is checked against them.
 //
 // The CRC is the kernel's crc32_le (reflected 0xEDB88320, seed 0, no final
 // inversion), chained over every row of the frame after the gamma LUT,

@@ -383,12 +383,24 @@ func TestOracleRules(t *testing.T) {
 		}
 	}
 
-	// Gamma: a 2-entry LUT 0 -> 0x1000 maps 0x8000 to
-	// floor(0x1000·0x8000/0xffff) = 0x800.
+	// Gamma: a 2-entry LUT 0 -> 0x1000. ratio = 2^32/0xffff truncated,
+	// 0x10001. 0x8000: drm_fixp_mul(0x8000<<32, 0x10001) shifts both
+	// factors right by one (msbsets 47 + 16 = 63 > 61): (0x8000<<31)·
+	// 0x8000 >> 30 = 0x80000000, one half; lerp 0x1000·one half = 0x800
+	// exactly. 0xffff: index 0xffff0000, lerp 0x1000·(1 − 2^-16) =
+	// 0xfff.f rounds to 0x1000.
 	lut := make([]byte, 16)
 	binary.LittleEndian.PutUint16(lut[8:], 0x1000)
 	require.Equal(t, uint16(0x800), oGamma(lut, 0, 0x8000))
 	require.Equal(t, uint16(0x1000), oGamma(lut, 0, 0xffff))
+	// 0x0123 -> 0xfedc at 1 (worked in TestGammaRoundsAsVKMS): index
+	// 0x10001, 0xfdb9 times it with one bit off each factor is 0.991 of a
+	// step, which rounds up to 0x124 where a floor would keep 0x123.
+	binary.LittleEndian.PutUint16(lut[0:], 0x0123)
+	binary.LittleEndian.PutUint16(lut[8:], 0xfedc)
+	require.Equal(t, uint16(0x124), oGamma(lut, 0, 1))
+	// One entry: everything maps to it, as VKMS's ratio is then 0.
+	require.Equal(t, uint16(0x0123), oGamma(lut[:8], 0, 0xffff))
 
 	// The CRC of nothing but opaque black, one pixel: crc32_le of
 	// ff ff 00 00 00 00 00 00 from seed 0.

@@ -2,7 +2,7 @@ package compose
 
 // The oracle is a deliberately plain per-pixel composer written from the
 // package doc, not from the composer's code: it shares no helper with it
-// (no mapping, keySpec, blendOne, lerpLUT or band CRC), so an agreement
+// (no mapping, keySpec, blendOne, gamma table or band CRC), so an agreement
 // between the two checks the fast paths against the written rules.
 
 import (
@@ -256,20 +256,67 @@ func oBlend(bg, px Pixel, pa uint64, mode profile.BlendMode, vkms bool) Pixel {
 	return Pixel{A: 0xffff, R: uint16(out[0]), G: uint16(out[1]), B: uint16(out[2])}
 }
 
-// oGamma is VKMS's interpolation for one channel value, read straight
-// from the LUT bytes: index v·(n−1)/0xffff, floor entry plus the floored
-// share of the step to the next one.
+// oMsbset, oFixMul and oFixDiv are drm_fixed.h's drm_fixp_msbset,
+// drm_fixp_mul and drm_fixp_div as the header writes them (the bit scan
+// included), on signed 32.32 values.
+func oMsbset(a int64) uint {
+	sign := a >> 63 & 1
+	for shift := uint(62); shift > 0; shift-- {
+		if a>>shift&1 != sign {
+			return shift
+		}
+	}
+	return 0
+}
+
+func oFixMul(a, b int64) int64 {
+	shift := oMsbset(a) + oMsbset(b)
+	if shift > 61 {
+		shift -= 61
+		a >>= (shift >> 1) + (shift & 1)
+		b >>= shift >> 1
+	} else {
+		shift = 0
+	}
+	p := a * b
+	switch {
+	case shift > 32:
+		return p << (shift - 32)
+	case shift < 32:
+		return p >> (32 - shift)
+	}
+	return p
+}
+
+func oFixDiv(a, b int64) int64 {
+	shift := 62 - oMsbset(a)
+	a <<= shift
+	if shift < 32 {
+		b >>= 32 - shift
+	}
+	q := a / b
+	if shift > 32 {
+		return q >> (shift - 32)
+	}
+	return q
+}
+
+// oGamma is VKMS's apply_lut_to_channel_value for one channel value,
+// read straight from the LUT bytes: index = v·ratio in 32.32 with ratio
+// = (n−1)/0xffff, the floor entry and the next (the same for the last
+// entry), and lerp_u16 rounding a + (b−a)·frac half up.
 func oGamma(lut []byte, ch int, v uint16) uint16 {
 	n := int64(len(lut) / 8)
 	entry := func(i int64) int64 { return int64(binary.LittleEndian.Uint16(lut[i*8+int64(2*ch):])) }
-	pos := int64(v) * (n - 1) // the index times 0xffff
-	i := pos / 0xffff
-	a := entry(i)
-	if i == n-1 {
-		return uint16(a)
+	ratio := oFixDiv((n-1)<<32, 0xffff<<32)
+	idx := oFixMul(int64(v)<<32, ratio)
+	lo := idx >> 32
+	hi := lo
+	if lo != n-1 {
+		hi = (idx + 1<<32 - 1) >> 32
 	}
-	b := entry(i + 1)
-	return uint16(oFloorDiv(a*0xffff+(b-a)*(pos-i*0xffff), 0xffff))
+	a, b := entry(lo)<<32, entry(hi)<<32
+	return uint16((a + oFixMul(b-a, idx&(1<<32-1)) + 1<<31) >> 32)
 }
 
 // oCRC serialises pixels in the CRC's byte order and hashes them in one go
@@ -315,7 +362,7 @@ func oracle(t testing.TB, f *device.Frame) (*Image, uint32) {
 			}
 		}
 	}
-	if lut := f.GammaLUT; len(lut)/8 >= 2 {
+	if lut := f.GammaLUT; len(lut)/8 >= 1 {
 		for i := range out {
 			p := &out[i]
 			p.R, p.G, p.B = oGamma(lut, 0, p.R), oGamma(lut, 1, p.G), oGamma(lut, 2, p.B)
