@@ -40,6 +40,10 @@ var premultiCases = []premultiCase{
 	// Colour without alpha: 65535·(0x100 + 0xff00) = 65536·65535 + 0,
 	// and the rounded quotient 65536 is cut to 0.
 	{src: 0x100, a: 0, dst: 0xff00, vkms: 0, sat: 0xffff},
+	// The wrapped sum lands one short of half a step: 0xfffb·0xffff +
+	// 0xedb6·7 = 4295000063 wraps to 32767 (0x7fff); + 0x7fff = 0xfffe,
+	// / 0xffff = 0. A rounding term of 0x8000 would make it 1.
+	{src: 0xfffb, a: 0xfff8, dst: 0xedb6, vkms: 0, sat: 0xffff},
 	// Valid data never wraps: 0x4000·0xffff + 0x1000·0x7fff =
 	// 1207939072, + 0x7fff = 1207971839, / 65535 = 18432 (0x4800), which
 	// is also 0x4000 + r(0x1000·0x7fff) = 0x4000 + 0x800.
