@@ -322,3 +322,65 @@ func TestDeviceBlend16Writeback(t *testing.T) {
 		})
 	}
 }
+
+// VKMS's RGB565 writeback truncates in 32.32 fixed point: every entry of
+// the per-channel tables equals vkmslut.c's transcription of
+// argb_u16_to_RGB565 (its digest and samples in the golden file).
+func TestVKMSRGB565WritebackMatchesReference(t *testing.T) {
+	g := readVKMSGolden(t)
+	tabs := vkmsRGB565()
+	for i, bits := range []int{5, 6} {
+		ref, ok := g.rgb565w[bits]
+		require.True(t, ok, "%d bits", bits)
+		for v, want := range ref.samples {
+			require.Equal(t, want, uint16(tabs[i][v]), "%d bits, value %#x", bits, v)
+		}
+		assert.Equal(t, fmt.Sprintf("%016x", ref.digest), fmt.Sprintf("%016x", fnv64(tabs[i][:])), "%d bits", bits)
+	}
+	// By hand: 5-bit 1 reads as 0x0842 (round(65535/31) = 2114), and
+	// writes back as 2114·31/65535 = 0.99998, truncated to 0; the ratio
+	// 65535/31 is itself truncated in 32.32, which keeps it below 1.
+	assert.Equal(t, uint8(0), tabs[0][0x0842])
+	assert.Equal(t, uint8(1), tabs[0][0x0843])
+	assert.Equal(t, uint8(31), tabs[0][0xffff])
+	assert.Equal(t, uint8(63), tabs[1][0xffff])
+}
+
+// A vkms frame written back to RGB565 takes VKMS's truncation; another
+// profile's frame keeps pixfmt's rounding to nearest.
+func TestRGB565WritebackByProfile(t *testing.T) {
+	e := newEnv(t, "vkms")
+	vals := []uint16{0x0842, 0x0843, 0x8000, 0xffff, 0x1234, 0x7bef, 0, 0x0821}
+	pic := func(x, y int) Pixel {
+		k := x + y
+		return Pixel{A: 0xffff, R: vals[k%8], G: vals[(k+3)%8], B: vals[(k+5)%8]}
+	}
+	f := frame(10, 10, at(e.fb(fourcc.XRGB16161616, 10, 10, pic), 0, 0))
+	trunc := func(v uint16, bits int) uint16 { // VKMS, from the tables checked above
+		return uint16(vkmsRGB565()[bits-5][v])
+	}
+	round := func(v uint16, bits int) uint16 { // DIV_ROUND_CLOSEST(v·(2^n−1), 65535)
+		return uint16(divRoundClosest(uint64(v)*(1<<bits-1), 65535))
+	}
+	for _, tc := range []struct {
+		prof string
+		ch   func(uint16, int) uint16
+	}{{VKMSProfile, trunc}, {"intel-like", round}} {
+		t.Run(tc.prof, func(t *testing.T) {
+			f.Profile = tc.prof
+			wb := e.fb(fourcc.RGB565, 10, 10, solid(Pixel{}))
+			_, err := e.c.Compose(f, device.Target{Writeback: wb})
+			require.NoError(t, err)
+			pl := wb.Planes()[0]
+			mem := pl.Buffer.Bytes()[pl.Offset:]
+			for y := 0; y < 10; y++ {
+				for x := 0; x < 10; x++ {
+					p := pic(x, y)
+					want := tc.ch(p.R, 5)<<11 | tc.ch(p.G, 6)<<5 | tc.ch(p.B, 5)
+					require.Equal(t, want, binary.LittleEndian.Uint16(mem[y*int(pl.Pitch)+2*x:]), "pixel %d,%d %+v", x, y, p)
+				}
+			}
+		})
+	}
+	require.NotEqual(t, trunc(0x0842, 5), round(0x0842, 5), "guard: the rules differ on these values")
+}

@@ -46,6 +46,16 @@
 // and a plane of an X format at full plane alpha is read straight into
 // the output row.
 //
+// Writeback stores the composed rows through kms/pixfmt's writers, which
+// round to nearest as VKMS's 8-bit writers do (DIV_ROUND_CLOSEST(v, 257))
+// and copy 16-bit channels. RGB565 is the exception on a vkms frame:
+// VKMS's argb_u16_to_RGB565 truncates, drm_fixp2int(drm_fixp_div(v,
+// 65535/31 or 65535/63)) (vkms_formats.c, torvalds/linux
+// 0c86b42439b6c11d758b3392a21117934fef00c1), so 0x0842, what its reader
+// makes of 5-bit 1, is written back as 0. A vkms frame's RGB565
+// writeback follows it (checked against testdata/vkmslut); other
+// profiles and Render keep the rounding.
+//
 // # Geometry
 //
 // A plane's Dst (CRTC pixels) shows its Src (16.16 framebuffer

@@ -3,6 +3,7 @@ package compose
 import (
 	"encoding/binary"
 	"math/bits"
+	"sync"
 
 	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/modifiers/fourcc"
@@ -16,12 +17,31 @@ import (
 type fastWrite uint8
 
 const (
-	writeGeneric fastWrite = iota
-	writeXRGB16            // XRGB16161616: B, G, R, X lanes
-	writeARGB16            // ARGB16161616: B, G, R, A
-	writeXBGR16            // XBGR16161616: R, G, B, X
-	writeABGR16            // ABGR16161616: R, G, B, A
+	writeGeneric    fastWrite = iota
+	writeXRGB16               // XRGB16161616: B, G, R, X lanes
+	writeARGB16               // ARGB16161616: B, G, R, A
+	writeXBGR16               // XBGR16161616: R, G, B, X
+	writeABGR16               // ABGR16161616: R, G, B, A
+	writeRGB565VKMS           // RGB565 as VKMS's argb_u16_to_RGB565 truncates
 )
+
+// vkmsRGB565 is VKMS's argb_u16_to_RGB565 per channel, for 5 and 6 bits:
+// drm_fixp2int(drm_fixp_div(drm_int2fixp(v), ratio)) with ratio =
+// drm_fixp_div(drm_int2fixp(65535), drm_int2fixp(31 or 63)). That
+// truncates, where pixfmt's writer rounds to nearest (DIV_ROUND_CLOSEST,
+// as VKMS's 8-bit writers do): 0x0842, which VKMS's own RGB565 reader
+// makes of 1, is written back as 0. A vkms frame's writeback takes these
+// tables; Render and other profiles keep the writer's rounding.
+var vkmsRGB565 = sync.OnceValue(func() *[2][1 << 16]uint8 {
+	var t [2][1 << 16]uint8
+	for i, maxv := range [2]int64{31, 63} {
+		ratio := fixpDiv(int2fixp(65535), int2fixp(maxv))
+		for v := range t[i] {
+			t[i][v] = uint8(fixp2int(fixpDiv(int2fixp(int64(v)), ratio)))
+		}
+	}
+	return &t
+})
 
 func fastWriteFor(f fourcc.Format) fastWrite {
 	switch f {
@@ -44,6 +64,16 @@ func (fj *frameJob) write(y int, out []Pixel) {
 		return
 	}
 	p := &fj.wbImg.Planes[0]
+	if fj.wbFast == writeRGB565VKMS {
+		t := vkmsRGB565()
+		t5, t6 := &t[0], &t[1]
+		d := p.Data[y*p.Stride : y*p.Stride+2*len(out)]
+		for i := range out {
+			q := &out[i]
+			binary.LittleEndian.PutUint16(d[2*i:], uint16(t5[q.R])<<11|uint16(t6[q.G])<<5|uint16(t5[q.B]))
+		}
+		return
+	}
 	src := pixfmt.Words(out) // A | R<<16 | G<<32 | B<<48
 	d := p.Data[y*p.Stride : y*p.Stride+8*len(out)]
 	d = d[:8*len(src)]
