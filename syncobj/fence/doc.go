@@ -41,4 +41,19 @@
 // errors.Is(err, syscall.ETIME) always works. Blocked waiters park their
 // goroutine on a channel: thousands of pending waits cost memory, not OS
 // threads.
+//
+// # Mutants that live
+//
+// `make mutate` (gremlins) leaves a few mutants alive on purpose; none can
+// change what a caller sees:
+//   - The start-up sampling of CLOCK_MONOTONIC (sampleMonotonic): changing
+//     how the midpoint or its half-width is computed moves Now by well
+//     under a microsecond, inside the bound the clock test allows.
+//   - An array's "pending <= 0" with signalling enabled: pending reaches 0
+//     in the member callback that signals the array in the same step, so
+//     no poll observes pending at 0 with the array unsignalled.
+//   - EnableSignaling's reference drop when the CompareAndSwap loses to
+//     another waiter or the signaller: reached only by a race the first
+//     check normally settles; the stress tests run it, but not
+//     deterministically.
 package fence
