@@ -4,7 +4,7 @@ GO ?= go
 FUZZTIME ?= 5s
 BENCHTIME ?= 1s
 
-.PHONY: all test deps vet unit race bench fuzz-short lint build
+.PHONY: all test deps vet unit race bench fuzz-short lint build mutate
 
 all: build
 
@@ -46,3 +46,11 @@ lint:
 	@bad="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
 	$(GO) vet ./...
+
+# Mutation testing (gremlins, pinned in scripts/mutate) over kms, syncobj,
+# modifiers and protocol, each package held to its efficacy floor in
+# scripts/mutate-floors, then the hand-written mutants of
+# scripts/mutate-listed. Hours on two cores, so not part of `make test`;
+# `make mutate PKGS="kms/device"` runs chosen packages.
+mutate:
+	@scripts/mutate $(PKGS)

@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/syncobj/internal/testchild"
+
 	"github.com/headwaywl/headway/syncobj/fence"
 )
 
@@ -86,7 +88,7 @@ func helperMain(mode string) int {
 
 // startChild runs the helper in mode with req and ack as fds 3 and 4.
 func startChild(t testing.TB, mode string, n int, req, ack *Timeline) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd := testchild.Command("^TestHelperProcess$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode, helperEnv+"_N="+strconv.Itoa(n))
 	cmd.Stderr = os.Stderr
 	cmd.ExtraFiles = []*os.File{

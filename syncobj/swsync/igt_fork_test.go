@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
 	"golang.org/x/sys/unix"
+
+	"github.com/headwaywl/headway/syncobj/internal/testchild"
 
 	"github.com/headwaywl/headway/syncobj/fence"
 	"github.com/headwaywl/headway/syncobj/shmtimeline"
@@ -73,7 +76,7 @@ func sharedTimelineFence(t *testing.T) (*shmtimeline.Timeline, *syncfd.File) {
 // forkChild starts the child with fd as its fd 3.
 func forkChild(t *testing.T, mode string, fd int) *exec.Cmd {
 	f := os.NewFile(uintptr(fd), "to-child")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestForkHelper$")
+	cmd := testchild.Command("^TestForkHelper$")
 	cmd.Env = append(os.Environ(), forkHelperEnv+"="+mode)
 	cmd.ExtraFiles = []*os.File{f}
 	cmd.Stderr = os.Stderr

@@ -10,7 +10,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"golang.org/x/sys/unix"
+
+	"github.com/headwaywl/headway/syncobj/internal/testchild"
 
 	"github.com/headwaywl/headway/syncobj/fence"
 )
@@ -92,7 +95,7 @@ func startHelper(t *testing.T, mode string) (*exec.Cmd, int) {
 	t.Cleanup(func() { unix.Close(sv[0]) })
 	child := os.NewFile(uintptr(sv[1]), "child-sock")
 	defer child.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd := testchild.Command("^TestHelperProcess$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode)
 	cmd.ExtraFiles = []*os.File{child}
 	cmd.Stderr = os.Stderr
