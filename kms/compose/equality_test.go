@@ -431,74 +431,8 @@ func greyFB(e *env, f fourcc.Format, bits, w, h int, pic picture) *device.Frameb
 	return fb
 }
 
-// clipTo clips an unrotated, unscaled plane to a w x h CRTC as the
-// device's atomic check does: Dst to the screen, Src by the same amounts.
-func clipTo(fp device.FramePlane, w, h int32) device.FramePlane {
-	if d := -fp.Dst.X1; d > 0 {
-		fp.Src.X1 += d << 16
-		fp.Dst.X1 = 0
-	}
-	if d := -fp.Dst.Y1; d > 0 {
-		fp.Src.Y1 += d << 16
-		fp.Dst.Y1 = 0
-	}
-	if d := fp.Dst.X2 - w; d > 0 {
-		fp.Src.X2 -= d << 16
-		fp.Dst.X2 = w
-	}
-	if d := fp.Dst.Y2 - h; d > 0 {
-		fp.Src.Y2 -= d << 16
-		fp.Dst.Y2 = h
-	}
-	return fp
-}
-
-// -- 4. kms_cursor_crc ---------------------------------------------------
-
-func TestEqualityCursorDrawnIntoPrimary(t *testing.T) {
-	// kms_cursor_crc: a cursor plane over the primary equals the primary
-	// with the cursor drawn into it (the reference is software-drawn).
-	// The cursor is opaque with fully transparent corners (alpha 0 and
-	// colour 0), so drawing it in software is a copy of its opaque
-	// pixels whatever the blend arithmetic.
-	const w, h, cs = 160, 96, 64
-	cursor := func(x, y int) Pixel {
-		dx, dy := 2*x-cs+1, 2*y-cs+1
-		if dx*dx+dy*dy > cs*cs { // outside the disc: a transparent corner
-			return Pixel{}
-		}
-		return rgb8(0xff, uint8(x*4), uint8(y*4), uint8(0xff-x*2))
-	}
-	cases := []struct {
-		name string
-		x, y int
-	}{
-		{"inside", 40, 20}, {"origin", 0, 0}, {"bottom-right-edge", w - cs, h - cs},
-		{"off-left-top", -20, -30}, {"off-right-bottom", w - 24, h - 10},
-		{"off-left-bottom", -40, h - 30}, {"off-right-top", w - 30, -40},
-	}
-	e := newEnv(t, "intel-like")
-	cur := e.fb(fourcc.ARGB8888, cs, cs, cursor)
-	prim := e.fb(fourcc.XRGB8888, w, h, gradient)
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			drawn := e.fb(fourcc.XRGB8888, w, h, func(x, y int) Pixel {
-				cx, cy := x-tc.x, y-tc.y
-				if cx >= 0 && cx < cs && cy >= 0 && cy < cs && cursor(cx, cy).A == 0xffff {
-					return cursor(cx, cy)
-				}
-				return gradient(x, y)
-			})
-			cp := clipTo(at(cur, int32(tc.x), int32(tc.y)), w, h)
-			cp.Type = profile.Cursor
-			want := e.crc(frame(w, h, at(drawn, 0, 0)))
-			assert.Equal(t, want, e.crc(frame(w, h, at(prim, 0, 0), cp)))
-			// Guard: the cursor one pixel to the right differs.
-			moved := clipTo(at(cur, int32(tc.x+1), int32(tc.y)), w, h)
-			assert.NotEqual(t, want, e.crc(frame(w, h, at(prim, 0, 0), moved)))
-		})
-	}
-}
+// -- 4. kms_cursor_crc: cursor_crc_test.go, where the device places and
+// clips the cursor plane.
 
 // -- 5. colorkey -----------------------------------------------------------
 
