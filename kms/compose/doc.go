@@ -68,6 +68,16 @@
 // its direction_for_rotation picks. VKMS truncates a fractional source
 // origin instead, so the two differ only for sub-pixel SRC_X/SRC_Y.
 //
+// The cursor tests (TestCursorCRC) are IGT's kms_cursor_crc through a
+// device on every profile with a cursor plane, at each of IGT's sizes up
+// to DRM_CAP_CURSOR_WIDTH x HEIGHT that the plane takes. Every cursor
+// position, on screen, hanging off an edge or entirely off it out to the
+// ends of int, is an atomic commit, so the device's check clips the
+// plane; the frame's CRC must equal that of the same cursor drawn by the
+// test into the primary and shown with the cursor plane off. A cursor
+// off screen gives the frame without it, and one whose right or bottom
+// edge passes INT_MAX is ERANGE.
+//
 // # Colorkey
 //
 // A plane's pixels are keyed after conversion and before blending. A
