@@ -30,6 +30,8 @@ func BenchmarkReadSpanXRGB8888(b *testing.B)      { benchRead(b, fourcc.XRGB8888
 func BenchmarkReadSpanARGB8888(b *testing.B)      { benchRead(b, fourcc.ARGB8888) }
 func BenchmarkReadSpanRGB565(b *testing.B)        { benchRead(b, fourcc.RGB565) }
 func BenchmarkReadSpanNV12(b *testing.B)          { benchRead(b, fourcc.NV12) }
+func BenchmarkReadSpanYUV420(b *testing.B)        { benchRead(b, fourcc.YUV420) }
+func BenchmarkReadSpanP010(b *testing.B)          { benchRead(b, fourcc.P010) }
 func BenchmarkReadSpanXRGB16161616F(b *testing.B) { benchRead(b, fourcc.XRGB16161616F) }
 
 func BenchmarkWriteSpanXRGB8888(b *testing.B) {
