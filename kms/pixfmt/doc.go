@@ -3,9 +3,9 @@
 // pixel_argb_u16: A, R, G, B as 16-bit unorm), and back for writeback and
 // for tests that draw the same picture in every format.
 //
-// CRCs are compared bit for bit, so every conversion here is exact integer
-// arithmetic with one documented rounding rule; nothing depends on floating
-// point. The rules:
+// CRCs are compared bit for bit, so every conversion here is integer
+// arithmetic with documented rounding; nothing depends on floating point.
+// The rules:
 //
 //   - n-bit unorm to 16 bits: Expand, DIV_ROUND_CLOSEST(v*65535, 2^n-1).
 //     8 bits give v*257 exactly; RGB565's 5 and 6 bits divide by 31 and 63
@@ -20,43 +20,76 @@
 //   - Half float (…16161616F): NaN, -0 and all negative values give 0,
 //     values >= 1 (and +Inf) give 0xffff, others round-half-up of v*65535,
 //     exact because a half is M*2^-k for integers M, k.
-//   - YUV to RGB follows VKMS's argb_u16_from_yuv888: for 8-bit samples
-//     fy = (Y-yoff)*257, fc1 = (Cb-128)*257, fc2 = (Cr-128)*257, and each of
-//     R, G, B is clamp(0, 0xffff, (m0*fy + m1*fc1 + m2*fc2 + 2^31) >> 32)
-//     (an arithmetic shift, so halves round up) with m in signed 32.32. The
-//     matrix per (encoding, range) is derived at init with math/big.Rat from
-//     Kr/Kb (BT.601 0.299/0.114, BT.709 0.2126/0.0722, BT.2020
-//     0.2627/0.0593) and the range scale (full: 1, chroma offset 128;
-//     limited: Y offset 16, Y scale 255/219, chroma scale 255/224); each
-//     coefficient is rounded once to the nearest 32.32 integer.
-//   - P010 (10 bits MSB-aligned in 16-bit words): the same with offsets 64
-//     (limited Y) and 512 (chroma); the factor 257 is replaced by folding
-//     65535/1023 into the coefficients, together with the 10-bit range
-//     scales (limited: Y 1023/876, chroma 1023/896, i.e. the 10-bit
-//     legal ranges 64..940 and 64..960), all as one rational rounded once.
+//   - YUV to RGB is VKMS's argb_u16_from_yuv161616, bit for bit, as in
+//     mainline Linux after the YUV rework that gave VKMS per-(encoding,
+//     range) conversion matrices (v6.14 onwards; 16-bit inputs and P01x
+//     since the later "new color formats" series). Read from: the KUnit
+//     test drivers/gpu/drm/vkms/tests/vkms_format_test.c at torvalds/linux
+//     f39b6c468c52745dbca9a842d91c8373fda208ab, include/drm/drm_fixed.h at
+//     a23e1966932464e1c5226cb9ac4ce1d5fc10ba22 (drm_fixp2int_round adding
+//     one half; drm-tip's copy is the same), and a mainline vkms_formats.c
+//     whose argb_u16_from_yuv161616 that test calls. The arithmetic: 8-bit
+//     samples become 16-bit as s*257 (P010's 16-bit words are taken whole,
+//     padding bits included); fy = Y - yoff*257, fc = C - 128*257 (yoff 16
+//     limited, 0 full; the same offsets for P010, whose neutral chroma is
+//     therefore 0x8080, not 0x8000); each of R, G, B is
+//     drm_fixp_mul(m0, fy<<32) + drm_fixp_mul(m1, fcb<<32) +
+//     drm_fixp_mul(m2, fcr<<32), then drm_fixp2int_round (add 2^31, shift
+//     right arithmetically by 32), then clamp to 0..0xffff. drm_fixp_mul is
+//     not an exact product: when the operands' magnitudes need more than 61
+//     bits it drops low bits of both (the matrix entry the odd one), which
+//     amounts to clearing the entry's low ceil(s/2) bits, s growing with
+//     the sample; up to a few 8-bit colours in a thousand (in full range
+//     too) end one unit away from the exact product's result. Cr-first
+//     formats swap the samples where VKMS swaps the matrix columns; the
+//     sums are the same.
+//   - The matrices are VKMS's constants copied, not derived, because its
+//     rounding of them decides last bits. YUVTables names the set:
+//     TablesMainline256 (the default, NewReader's) is mainline's, made with
+//     colour.matrix_YCbCr(is_legal=True, bits=8), whose limited range
+//     expands luma by 256/219 (5020601039 in 32.32) and chroma by 256/224;
+//     Tables255 is the drm-intel tree's later change to 255/219 and 255/224
+//     (5000989317), read from a drm-intel tree's vkms_formats.c (commit
+//     8af5fccd9e8af443efd6f0fec5ba56366f57309a of a copy of it); full
+//     range is the same in both. NewReaderTables picks one per Reader, so
+//     devices modelling different kernels read side by side; nothing in the
+//     package is global. Tests check every constant against Kr/Kb (BT.601
+//     0.299/0.114, BT.709 0.2126/0.0722, BT.2020 0.2627/0.0593): exact for
+//     full range and Tables255, within 3 units of 2^-32 for mainline's
+//     limited range (numpy's floating point).
+//   - Where headway differs: nowhere in the arithmetic. VKMS lists P010,
+//     P012 and P016; headway reads P010 only (the formats its profiles
+//     use), and the profiles that list P010 (intel-like, nvidia-like) get
+//     VKMS's reading of it too, quirks included.
 //   - Subsampled chroma is nearest: the pixel uses the sample of the block
 //     that contains it (x/hsub, y/vsub), as VKMS does. NV21, NV61, NV42 and
 //     YVU* store Cr before Cb.
 //
 // Colours that convert exactly, for tests that compare YUV with RGB:
 //
-//   - 8-bit full range: greys (Cb = Cr = 128) give Y*257 for every Y.
-//   - 8-bit limited range: greys Y in {16, 89, 162, 235} give 0, 0x5555,
-//     0xaaaa, 0xffff, for all three encodings.
-//   - P010: greys Y10 in {0, 341, 682, 1023} (full) and {64, 356, 648, 940}
-//     (limited) give 0, 0x5555, 0xaaaa, 0xffff.
+//   - 8-bit full range: greys (Cb = Cr = 128) give Y*257 for every Y, with
+//     either table set.
+//   - 8-bit limited range: Y <= 16 gives black and Y >= 235 white (mainline
+//     overshoots: Y 234 is 65492, 235 clamps); with Tables255 also Y 89 and
+//     162 give 0x5555 and 0xaaaa.
+//   - P010 full range: Y words with chroma 0x8080 give the word.
 //
-// Writers invert the above: Compress per channel, DIV_ROUND_CLOSEST(v*(2^n-1),
-// 65535) (for 8 bits the same as DIV_ROUND_CLOSEST(v, 257)); X and padding
-// bits are written as ones; half floats get the binary16 nearest to v/65535,
-// ties to even; R8 stores the red channel. YUV writers use the inverse
-// matrix (Y = Kr R + Kg G + Kb B, Cb = (B-Y)/(2(1-Kb)), Cr = (R-Y)/(2(1-Kr)),
-// scaled to the range), derived and rounded the same way, then rounded
-// halves up, offset and clamped to the sample range. Subsampled chroma is
-// computed from the block's top-left pixel, and a span writes chroma only
-// for blocks whose top-left pixel it contains. For every writer, writing a
-// Pixel a reader produced and reading it back gives the same Pixel for RGB
-// formats; for YUV this holds for the exact greys above.
+// Writers invert the above for RGB: Compress per channel,
+// DIV_ROUND_CLOSEST(v*(2^n-1), 65535) (for 8 bits the same as
+// DIV_ROUND_CLOSEST(v, 257)); X and padding bits are written as ones; half
+// floats get the binary16 nearest to v/65535, ties to even; R8 stores the
+// red channel. VKMS has no YUV writeback, so the YUV writers are headway's
+// own: the exact inverse of the matrix with 255-based ranges (Y = Kr R + Kg
+// G + Kb B, Cb = (B-Y)/(2(1-Kb)), Cr = (R-Y)/(2(1-Kr)); limited 219/255
+// and 224/255, or 876/1023 and 896/1023 for P010's 10 bits), rounded once
+// to 32.32, then rounded halves up, offset and clamped to the sample range.
+// Subsampled chroma is computed from the block's top-left pixel, and a span
+// writes chroma only for blocks whose top-left pixel it contains. For every
+// RGB writer, writing a Pixel a reader produced and reading it back gives
+// the same Pixel. For 8-bit YUV, greys survive in full range, and in
+// limited range black and white do (with Tables255 also 0x5555 and 0xaaaa);
+// P010 greys come back near but not exact, since VKMS reads P010's 10-bit
+// samples with 8-bit offsets.
 //
 // Invariants: Readers and Writers are immutable after construction and safe
 // for concurrent use. ReadSpan, ReadColumn, At and WriteSpan never

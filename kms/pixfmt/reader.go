@@ -46,7 +46,9 @@ type Reader struct {
 	ch     [4]chanRead // r, g, b, a
 	grey   int         // bits per pixel of R1..R8
 	yuv    yuvDesc
-	mat    *yuvMat
+	conv   *yuvConv
+	lut    *[3][3][256]int64 // conv's products for 8-bit samples
+	tables YUVTables
 }
 
 func newChanRead(cd chanDesc, half []uint16) chanRead {
@@ -60,10 +62,21 @@ func newChanRead(cd chanDesc, half []uint16) chanRead {
 	return cr
 }
 
-// NewReader builds the reader for f. enc and rng matter for YUV formats
-// only (and must then be valid); other formats ignore them.
+// NewReader builds the reader for f with mainline VKMS's YUV tables
+// (TablesMainline256). enc and rng matter for YUV formats only (and must
+// then be valid); other formats ignore them.
 func NewReader(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRange) (*Reader, error) {
-	r := &Reader{format: f}
+	return NewReaderTables(f, enc, rng, TablesMainline256)
+}
+
+// NewReaderTables is NewReader with the YUV coefficient tables named: the
+// choice belongs to the reader, not to the package, so devices modelling
+// different kernels can read side by side. Non-YUV formats ignore it.
+func NewReaderTables(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRange, t YUVTables) (*Reader, error) {
+	if t >= numTables {
+		return nil, fmt.Errorf("pixfmt: reader for %v: tables %v: %w", f, t, ErrUnsupported)
+	}
+	r := &Reader{format: f, tables: t}
 	if d, ok := rgbFormats[f]; ok {
 		r.kind = kindPacked
 		switch f {
@@ -100,7 +113,10 @@ func NewReader(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRang
 		}
 		r.kind = kindYUV
 		r.yuv = d
-		r.mat = matrices[matKey{enc, rng, d.ten, false}]
+		r.conv = conv(t, enc, rng)
+		if !d.ten {
+			r.lut = r.conv.lut8()
+		}
 		return r, nil
 	}
 	return nil, fmt.Errorf("pixfmt: reader for %v: %w", f, ErrUnsupported)
@@ -108,6 +124,9 @@ func NewReader(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRang
 
 // Format is the format the reader was built for.
 func (r *Reader) Format() fourcc.Format { return r.format }
+
+// Tables is the YUV coefficient table set the reader was built with.
+func (r *Reader) Tables() YUVTables { return r.tables }
 
 // YUV reports whether the format stores YCbCr samples.
 func (r *Reader) YUV() bool { return r.kind == kindYUV }
@@ -233,18 +252,20 @@ func (r *Reader) readGrey(p *Plane, x, y, dx, dy int, out []Pixel) {
 	}
 }
 
-// samples returns the raw Y, Cb, Cr samples at (x, y); chroma is the sample
-// of the block containing the pixel (nearest, as VKMS does).
+// samples returns the raw Y, Cb, Cr samples at (x, y), Cb first whatever
+// the format's order; chroma is the sample of the block containing the
+// pixel (nearest, as VKMS does). P010 gives its whole 16-bit words, low
+// padding bits included, because VKMS converts the words as they are.
 func (r *Reader) samples(img *Image, x, y int) (yy, cb, cr int64) {
 	d := &r.yuv
 	cx, cy := x/d.hsub, y/d.vsub
 	p0 := &img.Planes[0]
 	if d.ten {
 		p1 := &img.Planes[1]
-		yy = int64(binary.LittleEndian.Uint16(p0.Data[y*p0.Stride+2*x:]) >> 6)
+		yy = int64(binary.LittleEndian.Uint16(p0.Data[y*p0.Stride+2*x:]))
 		o := cy*p1.Stride + 4*cx
-		cb = int64(binary.LittleEndian.Uint16(p1.Data[o:]) >> 6)
-		cr = int64(binary.LittleEndian.Uint16(p1.Data[o+2:]) >> 6)
+		cb = int64(binary.LittleEndian.Uint16(p1.Data[o:]))
+		cr = int64(binary.LittleEndian.Uint16(p1.Data[o+2:]))
 		return yy, cb, cr
 	}
 	yy = int64(p0.Data[y*p0.Stride+x])
@@ -264,9 +285,17 @@ func (r *Reader) samples(img *Image, x, y int) (yy, cb, cr int64) {
 }
 
 func (r *Reader) readYUV(img *Image, x, y, dx, dy int, out []Pixel) {
+	if r.yuv.ten {
+		for i := range out {
+			yy, cb, cr := r.samples(img, x+i*dx, y+i*dy)
+			out[i] = r.conv.rgb16(uint16(yy), uint16(cb), uint16(cr))
+		}
+		return
+	}
+	lut := r.lut
 	for i := range out {
 		yy, cb, cr := r.samples(img, x+i*dx, y+i*dy)
-		out[i] = r.mat.toRGB(yy, cb, cr)
+		out[i] = rgb8(lut, uint8(yy), uint8(cb), uint8(cr))
 	}
 }
 
@@ -278,7 +307,7 @@ func (r *Reader) YCbCrAt(img *Image, x, y int) (yy, cb, cr uint8) {
 	}
 	a, b, c := r.samples(img, x, y)
 	if r.yuv.ten {
-		a, b, c = a>>2, b>>2, c>>2
+		a, b, c = a>>8, b>>8, c>>8
 	}
 	return uint8(a), uint8(b), uint8(c)
 }

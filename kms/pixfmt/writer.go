@@ -55,7 +55,7 @@ func NewWriter(f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRang
 		}
 		w.kind = kindYUV
 		w.yuv = d
-		w.mat = matrices[matKey{enc, rng, d.ten, true}]
+		w.mat = matrices[matKey{enc, rng, d.ten}]
 		return w, nil
 	}
 	return nil, fmt.Errorf("pixfmt: writer for %v: %w", f, ErrUnsupported)
