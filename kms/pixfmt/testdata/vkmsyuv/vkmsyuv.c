@@ -249,6 +249,13 @@ int main(void)
 					row(c, 16, y << 6, 512 << 6, 512 << 6);
 					row(c, 16, y << 6, 514 << 6, 514 << 6);
 				}
+				// The greys 0, 0x5555, 0xaaaa, 0xffff as kms/pixfmt's P010
+				// writer stores them (full, then limited range).
+				for (int i = 0; i < 8; i++) {
+					static const int y10[8] = {0, 341, 682, 1023, 64, 356, 648, 940};
+
+					row(c, 16, y10[i] << 6, 512 << 6, 512 << 6);
+				}
 				for (int i = 0; i < 60; i++)
 					row(c, 16, rnd(1024) << 6, rnd(1024) << 6, rnd(1024) << 6);
 				for (int i = 0; i < 40; i++)
