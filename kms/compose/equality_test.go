@@ -40,10 +40,12 @@ var primaries8 = [8]Pixel{
 // that a misplaced row, column, tile or plane shows.
 func checker(x, y int) Pixel { return primaries8[(x/3+y*5+(x*y)/7)%8] }
 
-// quarters are the limited-range and P010 exact greys (pixfmt's doc).
+// quarters are the greys exact in 2, 4 and 8 bits; YUV formats other than
+// 8-bit full range show them as yuvPicture says.
 var quarters = [4]uint16{0, 0x5555, 0xaaaa, 0xffff}
 
-func greyQuarters(x, y int) Pixel { return grey16(quarters[(x/2+y*3+(x*y)/5)%4]) }
+func quarterIndex(x, y int) int   { return (x/2 + y*3 + (x*y)/5) % 4 }
+func greyQuarters(x, y int) Pixel { return grey16(quarters[quarterIndex(x, y)]) }
 func greyBinary(x, y int) Pixel   { return grey16(quarters[3*((x/2+y+(x*y)/3)%2)]) }
 
 // greyFull8 uses every 8-bit level: full-range 8-bit YUV greys are exact
@@ -275,8 +277,8 @@ func TestEqualityAlphaBlend(t *testing.T) {
 // -- 3. every (format, modifier) of every profile plane ------------------
 
 // formatPicture picks the picture for a format, colours it holds exactly
-// (see primaries8 and pixfmt's list of exact YUV greys), together with
-// the encodings and ranges to draw it in.
+// (see primaries8), together with the encodings and ranges to draw it in;
+// YUV pictures come from yuvPicture.
 func formatPicture(rd *pixfmt.Reader, f fourcc.Format) (picture, []fbOpts) {
 	switch {
 	case rd.YUV():
@@ -296,13 +298,29 @@ func formatPicture(rd *pixfmt.Reader, f fourcc.Format) (picture, []fbOpts) {
 	return checker, nil
 }
 
-// yuvPicture: 8-bit full range holds every grey Y*257; limited range and
-// P010 hold the quarter greys.
-func yuvPicture(f fourcc.Format, rng profile.ColorRange) picture {
+// yuvPicture returns the picture to draw in YUV format f and what VKMS
+// shows for it. 8-bit full range shows every grey Y*257 as drawn. Elsewhere
+// the quarter greys are drawn and show as the golden table has VKMS convert
+// the samples pixfmt's writers store for them: Y 16, 89, 162, 235 with
+// chroma 128 (8-bit limited), or the 10-bit Y in the top of the word with
+// chroma 512<<6 (P010), which VKMS reads slightly off grey.
+func yuvPicture(t testing.TB, f fourcc.Format, enc profile.ColorEncoding, rng profile.ColorRange) (draw, show picture) {
 	if rng == profile.RangeFull && f != fourcc.P010 {
-		return greyFull8
+		return greyFull8, greyFull8
 	}
-	return greyQuarters
+	var shown [4]Pixel
+	for i := range shown {
+		if f == fourcc.P010 {
+			y10 := [2][4]uint16{
+				profile.RangeLimited: {64, 356, 648, 940},
+				profile.RangeFull:    {0, 341, 682, 1023},
+			}[rng][i]
+			shown[i] = vkmsYUV(t, enc, rng, 16, y10<<6, 512<<6, 512<<6)
+		} else {
+			shown[i] = vkmsYUV(t, enc, rng, 8, [4]uint16{16, 89, 162, 235}[i], 128, 128)
+		}
+	}
+	return greyQuarters, func(x, y int) Pixel { return shown[quarterIndex(x, y)] }
 }
 
 // readable reports why the composer cannot read (f, m), or "".
@@ -364,12 +382,25 @@ func TestEqualityEveryFormatModifier(t *testing.T) {
 						}
 						for _, o := range opts {
 							o.mod = m
+							var want uint32
 							p := pic
 							if p == nil {
-								p = yuvPicture(fm.Format, o.rng)
+								// VKMS's YUV greys need 16 bits, more than
+								// every profile's RGB formats hold: hash them
+								// as the frame's pixels directly.
+								var show picture
+								p, show = yuvPicture(t, fm.Format, o.enc, o.rng)
+								pix := make([]Pixel, 0, w*h)
+								for y := 0; y < h; y++ {
+									for x := 0; x < w; x++ {
+										pix = append(pix, show(x, y))
+									}
+								}
+								want = oCRC(pix)
+							} else {
+								ref := e.fb(fourcc.XRGB8888, w, h, p)
+								want = e.crc(frame(w, h, at(ref, 0, 0)))
 							}
-							ref := e.fb(fourcc.XRGB8888, w, h, p)
-							want := e.crc(frame(w, h, at(ref, 0, 0)))
 							var fb *device.Framebuffer
 							if bits, ok := greyBits[fm.Format]; ok {
 								require.Equal(t, modifier.Linear, m, "R formats are drawn linear")
