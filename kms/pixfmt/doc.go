@@ -21,13 +21,15 @@
 //     values >= 1 (and +Inf) give 0xffff, others round-half-up of v*65535,
 //     exact because a half is M*2^-k for integers M, k.
 //   - YUV to RGB is VKMS's argb_u16_from_yuv161616, bit for bit, as in
-//     mainline Linux after the YUV rework that gave VKMS per-(encoding,
-//     range) conversion matrices (v6.14 onwards; 16-bit inputs and P01x
-//     since the later "new color formats" series). Read from: the KUnit
-//     test drivers/gpu/drm/vkms/tests/vkms_format_test.c at torvalds/linux
-//     f39b6c468c52745dbca9a842d91c8373fda208ab, include/drm/drm_fixed.h at
+//     mainline Linux since the 2025 YUV rework that gave VKMS
+//     per-(encoding, range) conversion matrices, with the later series
+//     that made the helper take 16-bit samples and added P010, P012 and
+//     P016 (8-bit results are the same before and after it). Read from:
+//     the KUnit test drivers/gpu/drm/vkms/tests/vkms_format_test.c at
+//     torvalds/linux f39b6c468c52745dbca9a842d91c8373fda208ab,
+//     include/drm/drm_fixed.h at
 //     a23e1966932464e1c5226cb9ac4ce1d5fc10ba22 (drm_fixp2int_round adding
-//     one half; drm-tip's copy is the same), and a mainline vkms_formats.c
+//     one half; a drm-tip copy is the same), and a mainline vkms_formats.c
 //     whose argb_u16_from_yuv161616 that test calls. The arithmetic: 8-bit
 //     samples become 16-bit as s*257 (P010's 16-bit words are taken whole,
 //     padding bits included); fy = Y - yoff*257, fc = C - 128*257 (yoff 16
@@ -52,8 +54,8 @@
 //     (5000989317), read from a drm-intel tree's vkms_formats.c (commit
 //     8af5fccd9e8af443efd6f0fec5ba56366f57309a of a copy of it); full
 //     range is the same in both. NewReaderTables picks one per Reader, so
-//     devices modelling different kernels read side by side; nothing in the
-//     package is global. Tests check every constant against Kr/Kb (BT.601
+//     devices modelling different kernels read side by side; the choice is
+//     no package state. Tests check every constant against Kr/Kb (BT.601
 //     0.299/0.114, BT.709 0.2126/0.0722, BT.2020 0.2627/0.0593): exact for
 //     full range and Tables255, within 3 units of 2^-32 for mainline's
 //     limited range (numpy's floating point).
