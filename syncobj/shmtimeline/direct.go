@@ -89,7 +89,7 @@ func (t *Timeline) waitDirect(ctx context.Context, slot int, point uint64, deadl
 			return res
 		}
 		t.mu.RUnlock()
-		e := futexWaitvAbs(ws[:], min(deadline, fence.Now()+recheckNs))
+		e := futexWaitvAbs(ws[:], min(deadline, fence.Now()+recheck.Load()))
 		t.mu.RLock()
 		if e == syscall.ENOSYS {
 			// Cannot happen after the first probe; fall back to shards.

@@ -79,4 +79,12 @@
 // Close of one mapping fails that mapping's waits with EBADF after
 // removing them from the shard, and only then unmaps, so the shard never
 // reads an unmapped page. A zero Timeline behaves as a closed one.
+//
+// The periodic recheck is a backstop against hostile peers, not part of
+// how honest wakes arrive, so the tests run the direct and shard paths
+// with it raised to an hour: a lost wake (a missing cancel hook, Close
+// kicking the wrong slots) hangs the test rather than arriving a second
+// late. Mutants that only change how often a sleep ends early, such as
+// the recheck added to or subtracted from the clock, stay alive: they
+// cost CPU, never a result.
 package shmtimeline

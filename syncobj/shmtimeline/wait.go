@@ -11,11 +11,16 @@ import (
 	"github.com/headwaywl/headway/syncobj/fence"
 )
 
-// recheckNs caps one sleep of a shard. Wakes cannot be lost between
-// honest peers (see bumpAndWake), so this only bounds how long a hostile
-// or buggy peer that changes the value without moving the futex word can
-// delay a wait that has no deadline of its own.
-const recheckNs = int64(1e9)
+// recheck caps one sleep (ns), of a shard or of a direct wait. Wakes
+// cannot be lost between honest peers (see bumpAndWake), so this only
+// bounds how long a hostile or buggy peer that changes the value without
+// moving the futex word can delay a wait that has no deadline of its own.
+// Tests raise it so that a lost wake hangs instead of hiding behind it.
+var recheck atomic.Int64
+
+const defaultRecheckNs = int64(1e9)
+
+func init() { recheck.Store(defaultRecheckNs) }
 
 // perShard is how many timelines one shard sleeps on: futex_waitv takes
 // at most 128 words and one is the shard's own kick word.
@@ -218,7 +223,7 @@ func (s *shard) run() {
 	for {
 		s.mu.Lock()
 		now := fence.Now()
-		wake := now + recheckNs
+		wake := now + recheck.Load()
 		n := 0
 		for t, set := range s.tls {
 			seq := atomic.LoadUint32(t.u32(offSeq))
