@@ -369,3 +369,39 @@ func TestAtomicSecondCRTCChecked(t *testing.T) {
 		assert.Equal(t, uint32(1), r.d.PlaneState(ov).NormalizedZpos)
 	})
 }
+
+// prepare_signaling creates a vblank event for an out-fence as for a
+// page-flip event (crtc_state->event, with event->base.fence set), so
+// drm_atomic_crtc_check refuses OUT_FENCE_PTR on a CRTC that is off and
+// stays off, with complete_signaling writing -1 back; TEST_ONLY makes no
+// event and is accepted.
+func TestAtomicOutFenceOnCRTCOffAndStayingOff(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		flags uint32
+		errno syscall.Errno
+	}{
+		{"Nonblock", AtomicNonblock, syscall.EINVAL},
+		{"TestOnly", AtomicTestOnly, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, "vkms")
+			ptr, err := r.f.NewOutFencePtr()
+			require.NoError(t, err)
+			require.NoError(t, r.f.Mem().PutS32(ptr, 0x1234))
+			var req Request
+			r.kaSet(&req, r.crtc.id, r.crtc, "ACTIVE", 0)
+			r.kaSet(&req, r.crtc.id, r.crtc, "OUT_FENCE_PTR", ptr)
+			before := kaSnap(r)
+			err = r.f.Commit(ctxT(t), &req, c.flags, 0)
+			if c.errno != 0 {
+				kaFail(t, r, before, err, c.errno)
+			} else {
+				require.NoError(t, err)
+			}
+			v, err := r.f.Mem().GetU32(ptr)
+			require.NoError(t, err)
+			assert.Equal(t, int32(-1), int32(v))
+		})
+	}
+}

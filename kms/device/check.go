@@ -43,8 +43,12 @@ func (s *atomicState) check() error {
 		if ns.Active && !ns.Enable {
 			return fmt.Errorf("atomic check: CRTC %d active without a mode: %w", c.id, syscall.EINVAL)
 		}
-		if s.events&(1<<i) != 0 && !ns.Active && !os.Active {
-			return fmt.Errorf("atomic check: CRTC %d is off and stays off, so it can send no event: %w", c.id, syscall.EINVAL)
+		// prepare_signaling gives a real commit's CRTC a vblank event for a
+		// page-flip event or an out-fence alike, and drm_atomic_crtc_check
+		// refuses either on a CRTC that is off and stays off.
+		event := s.events&(1<<i) != 0 || s.flags&AtomicTestOnly == 0 && s.outFencePtr[i] != 0
+		if event && !ns.Active && !os.Active {
+			return fmt.Errorf("atomic check: CRTC %d is off and stays off, so it can send no event or out-fence: %w", c.id, syscall.EINVAL)
 		}
 	}
 	for m := s.connMask; m != 0; m &= m - 1 {

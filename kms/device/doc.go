@@ -51,7 +51,7 @@
 //     without FB and FB without CRTC, possible_crtcs, format and modifier
 //     via Plane.Supports: EINVAL; CRTC rectangle overflow: ERANGE; source
 //     outside the framebuffer: ENOSPC; switching CRTC directly: EINVAL),
-//     CRTC checks (active without mode; an event on a CRTC that is off and
+//     CRTC checks (active without mode; an event or out-fence on a CRTC that is off and
 //     stays off: EINVAL), writeback checks, the modeset checks (enabled
 //     CRTC without connector and the reverse, mode size limits: EINVAL),
 //     per plane the profile's size limits (framebuffer, source and
