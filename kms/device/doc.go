@@ -104,4 +104,30 @@
 // Locking: one device mutex guards all state; the vblank handler takes it,
 // latches, and releases it before signalling fences and composing, so
 // fence callbacks and composers may call back into the device.
+//
+// # Mutants that live
+//
+// Mutation testing leaves these changes alive because none can change
+// what a client observes:
+//
+//   - Comparisons at a point where both sides give the same result:
+//     calcScale's rounding branch (src > dst<<16 as >=) and
+//     clipScaledLen's (src < dst<<16 as <=) at equality, where the
+//     division is exact; clipScaledLen's clip > dst as >=; clipScaled's
+//     diff > 0 as >= 0, since clipping nothing leaves both rectangles as
+//     they were; normalizeZpos's za < zb as <=, inside za != zb.
+//   - The writeback connector index of a CRTC out-fence (-1 as 1): it is
+//     read only to find a writeback job's fence; a CRTC fence has signalled
+//     at the flip before any composition, and a writeback fence of the
+//     same commit is added later and wins.
+//   - prepareSignaling returning early after a writeback out-fence (err !=
+//     nil as ==): a profile has one writeback connector, so only the
+//     page-flip-event-without-CRTC check is skipped, and the check then
+//     refuses the same request with the same EINVAL. addOutFence's EFAULT
+//     itself cannot happen: the pointer was written when the property was
+//     set, within the same locked ioctl.
+//   - The zero Scaling fallback in checkPlaneState (both negations): parsed
+//     profiles always carry Min and Max (FixedOne when the profile says
+//     nothing), so only a hand-built profile reaches it.
+//   - Error-message arguments (the GAMMA_LUT entry count in the message).
 package device
