@@ -21,6 +21,10 @@ const (
 	// maxQueuedFDs bounds received fds not yet consumed: libwayland's fds_in
 	// ring holds 4096 bytes of ints.
 	maxQueuedFDs = 1024
+	// maxErrorMessage is the longest wl_display.error message libwayland
+	// sends: wl_resource_post_error_vargs formats into 128 bytes with the
+	// NUL.
+	maxErrorMessage = 127
 )
 
 // Client is one connection: its object table, input and output buffers and
@@ -313,15 +317,19 @@ func (c *Client) postError(object, code uint32, msg string) {
 	if c.errored || c.closing {
 		return
 	}
+	c.display.log.Debug("wayland: client error", "object", object, "code", code, "message", msg)
+	// wl_resource_post_error_vargs formats into char buffer[128], so
+	// clients never see more than 127 bytes of a message.
+	if len(msg) > maxErrorMessage {
+		msg = msg[:maxErrorMessage]
+	}
 	if e := c.displayRes.BeginEvent(displayEventError); e != nil {
 		e.Object(object)
 		e.Uint(code)
 		e.String(msg)
-		if err := c.displayRes.EndEvent(e); err != nil {
-			c.display.log.Warn("wayland: cannot encode error", "err", err)
-		}
+		// Cannot fail: the event is far below wire.MaxMessageSize.
+		_ = c.displayRes.EndEvent(e)
 	}
-	c.display.log.Debug("wayland: client error", "object", object, "code", code, "message", msg)
 	c.posted = PostedError{Sent: true, Object: object, Code: code, Message: msg}
 	if r := c.Lookup(object); r != nil {
 		c.posted.Interface = r.iface.Name

@@ -69,7 +69,8 @@
 // recovered and treated the same way: that client is disconnected, others
 // carry on. Only the first error of a client is sent; the client is then
 // flushed once and closed at the end of the dispatch round, as
-// destroy_client_with_error does.
+// destroy_client_with_error does. Every message is cut at 127 bytes:
+// wl_resource_post_error_vargs formats it into 128 bytes with the NUL.
 //
 // # Events
 //

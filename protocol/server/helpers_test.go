@@ -124,6 +124,14 @@ func (h *testHandler) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) erro
 	return nil
 }
 
+// handlerFunc adapts a function to Handler, for tests whose requests each
+// do one specific thing.
+type handlerFunc func(r *Resource, opcode uint16, d *wire.Decoder) error
+
+func (f handlerFunc) Dispatch(r *Resource, opcode uint16, d *wire.Decoder) error {
+	return f(r, opcode, d)
+}
+
 func newTestHandler() *testHandler {
 	return &testHandler{fds: make(chan fdCall, 64), destroyed: make(chan uint32, 64), eventFD: -1}
 }
@@ -131,16 +139,25 @@ func newTestHandler() *testHandler {
 // startDisplay runs a display with the test global and stops it at cleanup.
 func startDisplay(t testing.TB, h *testHandler, opts ...Option) *Display {
 	t.Helper()
-	d := NewDisplay(append([]Option{WithTrace(nil)}, opts...)...)
-	d.AddGlobal(testIface, 1, func(c *Client, r *Resource) {
-		r.SetHandler(h)
-		r.SetDestructor(func(r *Resource) {
-			select {
-			case h.destroyed <- r.ID():
-			default:
-			}
+	return startDisplayWith(t, func(d *Display) {
+		d.AddGlobal(testIface, 1, func(c *Client, r *Resource) {
+			r.SetHandler(h)
+			r.SetDestructor(func(r *Resource) {
+				select {
+				case h.destroyed <- r.ID():
+				default:
+				}
+			})
 		})
-	})
+	}, opts...)
+}
+
+// startDisplayWith runs a display whose globals setup adds before Run, and
+// stops it at cleanup.
+func startDisplayWith(t testing.TB, setup func(d *Display), opts ...Option) *Display {
+	t.Helper()
+	d := NewDisplay(append([]Option{WithTrace(nil)}, opts...)...)
+	setup(d)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
