@@ -283,7 +283,9 @@ func (c *Client) CreateResource(iface *Interface, version uint32) (*Resource, er
 		i = c.serverFree[n-1]
 		c.serverFree = c.serverFree[:n-1]
 	} else {
-		if len(c.serverObjects) >= maxObjects {
+		// wl_map_insert_new refuses an index above WL_MAP_MAX_OBJECTS,
+		// not the index itself.
+		if len(c.serverObjects) > maxObjects {
 			return nil, fmt.Errorf("server: server id range exhausted: %w", syscall.ENOSPC)
 		}
 		i = uint32(len(c.serverObjects))
