@@ -177,14 +177,21 @@ func startDisplayWith(t testing.TB, setup func(d *Display), opts ...Option) *Dis
 // messages.
 func connect(t testing.TB, d *Display) *rawwiretest.Client {
 	t.Helper()
+	_, c := connectClient(t, d)
+	return c
+}
+
+// connectClient is connect that also returns the server's Client.
+func connectClient(t testing.TB, d *Display) (*Client, *rawwiretest.Client) {
+	t.Helper()
 	srv, cli, err := socket.Pair()
 	require.NoError(t, err)
-	_, err = d.AddClient(srv)
+	sc, err := d.AddClient(srv)
 	require.NoError(t, err)
 	fc, err := net.FileConn(cli)
 	require.NoError(t, err)
 	require.NoError(t, cli.Close())
-	return rawwiretest.Wrap(t, rawwire.New(fc.(*net.UnixConn)))
+	return sc, rawwiretest.Wrap(t, rawwire.New(fc.(*net.UnixConn)))
 }
 
 func memfd(t testing.TB) (int, uint64) {

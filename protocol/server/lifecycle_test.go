@@ -1,0 +1,252 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/headwaywl/headway/clients/rawwire"
+	"github.com/headwaywl/headway/clients/rawwire/rawwiretest"
+	"github.com/headwaywl/headway/protocol/socket"
+	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// pipeProbe is the write end of a pipe to pass to the server, and the read
+// end that sees EOF once every copy of the write end is closed: how a test
+// observes that the server closed an fd it received.
+type pipeProbe struct {
+	r *os.File
+	w int
+}
+
+func newPipeProbe(t *testing.T) *pipeProbe {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { r.Close() })
+	wfd, err := unix.FcntlInt(w.Fd(), unix.F_DUPFD_CLOEXEC, 3)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	t.Cleanup(func() { unix.Close(wfd) })
+	return &pipeProbe{r: r, w: wfd}
+}
+
+// dropOwn closes the test's copy of the write end once it is sent, so that
+// only the server's copy is left.
+func (p *pipeProbe) dropOwn(t *testing.T) {
+	t.Helper()
+	require.NoError(t, unix.Close(p.w))
+	p.w = -1
+}
+
+// requireClosed waits until the server has closed its copy of the write
+// end: the read end then reports EOF.
+func (p *pipeProbe) requireClosed(t *testing.T, msg string) {
+	t.Helper()
+	require.NoError(t, p.r.SetReadDeadline(time.Now().Add(testTimeout)))
+	_, err := p.r.Read(make([]byte, 1))
+	require.ErrorIs(t, err, io.EOF, msg)
+}
+
+// TestHangupDestroysTheClient closes the client's end of the connection:
+// wl_client_connection_data sees the read return 0 and destroys the client
+// without a protocol error. Its resources' destructors run, then its
+// destroy listeners, which find the failure in FailErr; the fds it sent and
+// no request consumed are closed.
+func TestHangupDestroysTheClient(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	sc, c := connectClient(t, d)
+	type gone struct {
+		failErr   error
+		posted    PostedError
+		destroyed int // destructors run before the listener
+	}
+	goneC := make(chan gone, 1)
+	doSync(t, d, func() {
+		sc.AddDestroyListener(func(c *Client) { goneC <- gone{c.FailErr(), c.Error(), len(h.destroyed)} })
+	})
+	id := bindTest(t, c)
+	// An fd sent with a request that takes none waits in the queue for a
+	// later fd argument, until the client hangs up.
+	probe := newPipeProbe(t)
+	c.MustWriteRaw(rawwiretest.Encode(t, id, testReqFlood, func(e *wire.Encoder) { e.Uint(0) }), probe.w)
+	probe.dropOwn(t)
+	require.Empty(t, c.MustRoundtrip())
+	require.NoError(t, c.Close())
+
+	select {
+	case g := <-goneC:
+		assert.ErrorIs(t, g.failErr, syscall.ECONNRESET, "EOF is reported as a reset connection")
+		assert.False(t, g.posted.Sent, "no protocol error on hangup")
+		assert.Equal(t, 1, g.destroyed, "resource destructors run before the destroy listener")
+	case <-timeoutC():
+		t.Fatal("the client was not destroyed after it hung up")
+	}
+	probe.requireClosed(t, "a queued fd is closed when its client goes")
+}
+
+// withFD0Free runs fn with fd 0 closed, so that the next fd the process
+// gets is 0, as for a compositor started with stdin closed; fn must leave
+// nothing of its own at fd 0. stdin is put back afterwards.
+func withFD0Free(t *testing.T, fn func()) {
+	t.Helper()
+	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
+	if err != nil {
+		require.ErrorIs(t, err, syscall.EBADF)
+		saved = -1
+	} else {
+		require.NoError(t, unix.Close(0))
+	}
+	defer func() {
+		if saved >= 0 {
+			require.NoError(t, unix.Dup3(saved, 0, 0))
+			require.NoError(t, unix.Close(saved))
+		}
+	}()
+	fn()
+}
+
+// TestClientSocketAtFD0 serves a client whose socket is fd 0: 0 is a valid
+// fd like any other for wl_client_create, so the client is answered, and
+// its socket is closed when it is destroyed.
+func TestClientSocketAtFD0(t *testing.T) {
+	h := newTestHandler()
+	d := startDisplay(t, h)
+	srv, cli, err := socket.Pair()
+	require.NoError(t, err)
+	fc, err := net.FileConn(cli)
+	require.NoError(t, err)
+	require.NoError(t, cli.Close())
+	c := rawwiretest.Wrap(t, rawwire.New(fc.(*net.UnixConn)))
+	withFD0Free(t, func() {
+		sc, err := d.AddClient(srv)
+		require.NoError(t, err)
+		// On failure too, the client must be gone before fd 0 is stdin
+		// again, or its destruction would close stdin.
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+			defer cancel()
+			_ = d.Call(ctx, sc.Destroy)
+		}()
+		gone := make(chan struct{})
+		doSync(t, d, func() {
+			require.Equal(t, 0, sc.fd, "precondition: the server holds the client socket at fd 0")
+			sc.AddDestroyListener(func(*Client) { close(gone) })
+		})
+		id := bindTest(t, c)
+		c.MustSend(id, testReqV2, nil)
+		// ExpectError also requires the connection to close after it.
+		assert.Equal(t, ErrorInvalidMethod, c.MustExpectError().Code)
+		select {
+		case <-gone:
+		case <-timeoutC():
+			t.Fatal("the client was not destroyed")
+		}
+		_, err = unix.FcntlInt(0, unix.F_GETFD, 0)
+		require.ErrorIs(t, err, syscall.EBADF, "the client socket at fd 0 is closed")
+	})
+}
+
+// ignoreIface's request has an fd argument its handler never reads.
+var ignoreIface = &Interface{Name: "test_ignore", Version: 1, Requests: []Message{
+	{Name: "ignore", Signature: "h", Since: 1, Types: []*Interface{nil}},
+}}
+
+// TestUntakenFDArgumentIsClosed sends an fd argument the handler does not
+// take: it is closed once the request is dispatched, so that the queue
+// stays aligned, also when the server received it as fd 0.
+func TestUntakenFDArgumentIsClosed(t *testing.T) {
+	for _, fd0 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("received at fd 0: %v", fd0), func(t *testing.T) {
+			d := startDisplayWith(t, func(d *Display) {
+				d.AddGlobal(ignoreIface, 1, func(c *Client, r *Resource) {
+					r.SetHandler(handlerFunc(func(*Resource, uint16, *wire.Decoder) error { return nil }))
+				})
+			})
+			c := connect(t, d)
+			reg, _ := c.MustRegistry()
+			id := c.MustBindOn(reg, 1, "test_ignore", 1)
+			probe := newPipeProbe(t)
+			send := func() {
+				c.MustWriteRaw(rawwiretest.Encode(t, id, 0, func(e *wire.Encoder) { e.FD(0) }), probe.w)
+				probe.dropOwn(t)
+				probe.requireClosed(t, "the untaken fd is closed after its request")
+			}
+			if !fd0 {
+				send()
+			} else {
+				withFD0Free(t, func() {
+					send()
+					_, err := unix.FcntlInt(0, unix.F_GETFD, 0)
+					require.ErrorIs(t, err, syscall.EBADF, "the fd was received at 0 and closed")
+				})
+			}
+			assert.Empty(t, c.MustRoundtrip(), "the client carries on")
+		})
+	}
+}
+
+// TestDetachedClientOwnsNoFD: the fuzz harness drives clients without a
+// connection; destroying one must close none of the process's fds (stdin,
+// stdout and stderr are the ones a wrong "no fd" value would hit).
+func TestDetachedClientOwnsNoFD(t *testing.T) {
+	open := func() [3]bool {
+		var st [3]bool
+		for fd := range st {
+			_, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+			st[fd] = err == nil
+		}
+		return st
+	}
+	var saved [3]int
+	for fd := range saved {
+		saved[fd], _ = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
+	}
+	before := open()
+	d := NewDisplay(WithTrace(nil))
+	c, err := newClient(d, nil)
+	require.NoError(t, err)
+	r, err := c.NewResource(2, testIface, 1)
+	require.NoError(t, err)
+	e := r.BeginEvent(0)
+	e.Uint(1)
+	require.NoError(t, r.EndEvent(e))
+	c.write()
+	c.Destroy()
+	after := open()
+	for fd, s := range saved {
+		if s >= 0 {
+			if !after[fd] {
+				_ = unix.Dup3(s, fd, 0) // put it back for the rest of the run
+			}
+			unix.Close(s)
+		}
+	}
+	assert.Equal(t, before, after)
+}
+
+// TestDestroyedRegistryGetsNoGlobals: a registry the compositor destroys
+// leaves the display's registry list (unbind_resource removes its link), and
+// the client's other registries still hear of new globals.
+func TestDestroyedRegistryGetsNoGlobals(t *testing.T) {
+	d := startDisplay(t, newTestHandler())
+	sc, c := connectClient(t, d)
+	first, _ := c.MustRegistry()
+	second, _ := c.MustRegistry()
+	doSync(t, d, func() { sc.Lookup(first).Destroy() })
+	doSync(t, d, func() { d.AddGlobal(CallbackInterface, 1, nil) })
+	ms := c.MustRoundtrip()
+	require.Len(t, ms, 2)
+	assert.True(t, ms[0].Is(1, displayEventDeleteID))
+	assert.Equal(t, first, rawwiretest.Uint(t, ms[0]))
+	assert.True(t, ms[1].Is(second, registryEventGlobal))
+}
