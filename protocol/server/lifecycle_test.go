@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -249,4 +251,144 @@ func TestDestroyedRegistryGetsNoGlobals(t *testing.T) {
 	assert.True(t, ms[0].Is(1, displayEventDeleteID))
 	assert.Equal(t, first, rawwiretest.Uint(t, ms[0]))
 	assert.True(t, ms[1].Is(second, registryEventGlobal))
+}
+
+// TestClientDestructionOrder hangs up a client with objects in both id
+// ranges: as wl_client_destroy's wl_map_for_each, destructors run for the
+// client range in id order, then the server range in id order, and the
+// destroy listener after them (see AddDestroyListener).
+func TestClientDestructionOrder(t *testing.T) {
+	order := make(chan uint32, 16)
+	record := func(r *Resource) { order <- r.ID() }
+	const listener = 0 // stands for the destroy listener in order
+	d := startDisplayWith(t, func(d *Display) {
+		d.AddGlobal(spawnerIface, 1, func(c *Client, r *Resource) {
+			r.SetDestructor(record)
+			for range 2 {
+				child, err := c.CreateResource(childIface, 1)
+				require.NoError(t, err)
+				child.SetDestructor(record)
+			}
+			c.AddDestroyListener(func(*Client) { order <- listener })
+		})
+		d.AddGlobal(testIface, 1, func(c *Client, r *Resource) { r.SetDestructor(record) })
+	})
+	c := connect(t, d)
+	reg, _ := c.MustRegistry()
+	spawner := c.MustBindOn(reg, 1, "test_spawner", 1)
+	obj := c.MustBindOn(reg, 2, "test_obj", 1)
+	require.Empty(t, c.MustRoundtrip())
+	require.NoError(t, c.Close())
+	want := []uint32{spawner, obj, ServerIDStart, ServerIDStart + 1, listener}
+	var got []uint32
+	for range want {
+		select {
+		case id := <-order:
+			got = append(got, id)
+		case <-timeoutC():
+			t.Fatalf("destruction stopped after %v", got)
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+// recordHandler keeps the log records at error level.
+type recordHandler struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (h *recordHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+
+func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.msgs = append(h.msgs, r.Message)
+	return nil
+}
+
+func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *recordHandler) errors() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.msgs...)
+}
+
+// TestCallbackPanicsAreRecoveredAndLogged: a panic in a Do function, a
+// destructor or a destroy listener costs nothing but an error log record
+// (Do's documentation); callbacks that return normally log nothing.
+func TestCallbackPanicsAreRecoveredAndLogged(t *testing.T) {
+	logs := &recordHandler{}
+	d := startDisplayWith(t, func(d *Display) {
+		d.AddGlobal(testIface, 1, func(c *Client, r *Resource) {
+			r.SetHandler(newTestHandler())
+			r.SetDestructor(func(r *Resource) {
+				if r.ID() == 4 {
+					panic("destructor")
+				}
+			})
+		})
+	}, WithLogger(slog.New(logs)))
+	sc, c := connectClient(t, d)
+	doSync(t, d, func() {})
+	require.Empty(t, logs.errors(), "a Do function that returns logs nothing")
+	d.Do(func() { panic("do") })
+	doSync(t, d, func() {})
+	assert.Equal(t, []string{"wayland: panic in Do function"}, logs.errors())
+
+	first := bindTest(t, c)
+	second := bindTest(t, c)
+	c.MustSend(second, testReqDestroy, nil)
+	require.Len(t, c.MustRoundtrip(), 1, "delete_id")
+	assert.Len(t, logs.errors(), 1, "a destructor that returns logs nothing")
+	c.MustSend(first, testReqDestroy, nil)
+	ms := c.MustRoundtrip()
+	require.Len(t, ms, 1, "the destructor's panic does not stop delete_id")
+	assert.True(t, ms[0].Is(1, displayEventDeleteID))
+	assert.Equal(t, []string{"wayland: panic in Do function", "wayland: panic in callback"}, logs.errors())
+
+	gone := make(chan struct{})
+	doSync(t, d, func() {
+		sc.AddDestroyListener(func(*Client) { panic("listener") })
+		sc.AddDestroyListener(func(*Client) { close(gone) })
+	})
+	require.NoError(t, c.Close())
+	select {
+	case <-gone:
+	case <-timeoutC():
+		t.Fatal("the listener after the panicking one did not run")
+	}
+	doSync(t, d, func() {})
+	assert.Equal(t, []string{"wayland: panic in Do function", "wayland: panic in callback", "wayland: panic in callback"}, logs.errors())
+}
+
+// TestAlive: Alive is true from creation until Destroy, and false for nil.
+func TestAlive(t *testing.T) {
+	d := NewDisplay(WithTrace(nil))
+	c, err := newClient(d, nil)
+	require.NoError(t, err)
+	r, err := c.NewResource(2, testIface, 1)
+	require.NoError(t, err)
+	assert.True(t, r.Alive())
+	r.Destroy()
+	assert.False(t, r.Alive())
+	assert.False(t, (*Resource)(nil).Alive())
+}
+
+// TestErrorsPostedOnTwoClientsInOneRound disconnects both: every client
+// that failed in a round is destroyed at its end.
+func TestErrorsPostedOnTwoClientsInOneRound(t *testing.T) {
+	d := startDisplay(t, newTestHandler())
+	sa, a := connectClient(t, d)
+	sb, b := connectClient(t, d)
+	ida, idb := bindTest(t, a), bindTest(t, b)
+	doSync(t, d, func() {
+		sa.Lookup(ida).PostError(5, "first")
+		sb.Lookup(idb).PostError(6, "second")
+	})
+	// ExpectError also requires the connection to close after the error.
+	assert.Equal(t, uint32(5), a.MustExpectError().Code)
+	assert.Equal(t, uint32(6), b.MustExpectError().Code)
 }
