@@ -117,3 +117,24 @@ func TestEventOpcodeBeyondTheInterface(t *testing.T) {
 		assert.Contains(t, err.Error(), "event "+tc.name+":")
 	}
 }
+
+// TestTracePadding: the stamp's "%7u" pads with spaces to seven columns
+// and never cuts; "%03u" pads with zeros.
+func TestTracePadding(t *testing.T) {
+	cases := []struct {
+		v     uint64
+		w     int
+		space string
+		zero  string
+	}{
+		{5, 7, "      5", "0000005"},
+		{123456, 7, " 123456", "0123456"},
+		{1234567, 7, "1234567", "1234567"},
+		{12345678, 7, "12345678", "12345678"},
+		{7, 3, "  7", "007"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.space, string(appendPadded(nil, tc.v, tc.w)))
+		assert.Equal(t, tc.zero, string(appendPadded0(nil, tc.v, tc.w)))
+	}
+}
