@@ -127,4 +127,50 @@
 // the size as given, so the next message starts unaligned; headway refuses
 // what no conforming client sends. A size below 8 is "invalid arguments" in
 // both.
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none can change what a
+// client or the compositor sees:
+//
+//   - Guards an earlier check makes redundant: reserveID's id >=
+//     ServerIDStart (maxObjects is below it) and its int(id) < len case
+//     (id == len is the case before); arg < len(m.Types) in checkObjects
+//     and traceMessage (Types has one entry per argument); dispatchOne's
+//     c.fdh < len(c.fdq) (Validate counted the fds); Resource.Destroy's
+//     table bounds (a live resource's id is in its table); register's
+//     c.slot >= 0 (each client is registered once).
+//   - Boundaries where both sides do the same: process's size <
+//     HeaderSize (8 either way); the compactions at off > 0 and fdh > 0
+//     (no-ops at 0); parseRights' len(oob) >= SizeofCmsghdr and next >
+//     len(oob) (a bare header carries no fd, and the walk ends at the end
+//     of the buffer either way); readInput's oobn > 0, both times (parsing
+//     nothing; one more poll); pollRounds' n > 0 (endRound with nothing to
+//     do); write's n > 0 (sendmsg of a non-empty buffer never returns 0);
+//     queue's len(fds) > 0 (an fd-less event in a sendmsg of its own sends
+//     the same bytes).
+//   - c.written and c.fdh are 0 whenever queue, pendingOut and readInput
+//     look at them (write and process reset them), so "-" turned "+" there
+//     changes nothing. The kernel takes a sendmsg of a few KB whole or not
+//     at all, so queue's two checks at exactly maxOut cannot differ: only a
+//     partial write leaving exactly the bound would tell.
+//   - Values never read: skipFDs' -1 (the pre-check drops its fds),
+//     detachFD's initial -1 and its error paths (unreachable for a live
+//     socket), the -1 that closeFD, unwatch and closePoll store in c.fd,
+//     c.slot and d.epfd (nothing reads them again), NewDisplay's epfd -1
+//     (read only for registered clients), and the direction the generation
+//     counter moves (only compared for equality).
+//   - Unreachable: the eventfd is never fd 0 (the epoll fd, created just
+//     before it, takes the lowest free number); epoll_wait on the loop's own
+//     epoll fd does not fail (runPoll's perr); unwatch's EPOLL_CTL_DEL,
+//     skipped, is done by the close that follows (the client's fd is the
+//     socket's only reference), also for a client at slot 0.
+//   - Log only: the warnings when a global or global_remove cannot be
+//     encoded, or a listener's AddClient fails.
+//   - Memory only: compactOut's early return (the sent prefix stays until
+//     the buffer drains) and Resource.Destroy's registry check (a dead
+//     registry stays listed; its events are dropped).
+//   - Not caught: pollRounds' n < len(d.evs) negated polls forever instead
+//     of parking in the netpoller. Every request is still served; only CPU
+//     use shows it.
 package server
