@@ -187,7 +187,10 @@ func (c *Client) Display() *Display { return c.display }
 func (c *Client) Cred() (socket.Cred, error) { return c.cred, c.credErr }
 
 // AddDestroyListener runs fn on the loop when the client goes away, after
-// every resource's destructor (wl_client_add_destroy_listener).
+// every resource's destructor: libwayland's late destroy listener
+// (wl_client_add_destroy_late_listener), not wl_client_add_destroy_listener,
+// whose signal fires before the resources go. Listeners here may rely on
+// the client's objects having been torn down.
 func (c *Client) AddDestroyListener(fn func(*Client)) { c.onDestroy = append(c.onDestroy, fn) }
 
 // Error returns the protocol error the client was sent, if any.
