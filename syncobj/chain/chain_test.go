@@ -230,3 +230,20 @@ func TestLongChainUnwrapIsNotTruncated(t *testing.T) {
 	}
 	assert.Len(t, fence.Unwrap(head), 200)
 }
+
+// dma_fence_chain_walk judges a chain predecessor by its own fence, not by
+// the chain up to it: a link whose fence has signalled is unhooked even
+// while an earlier link is pending, and the walk stops at that earlier
+// link.
+func TestWalkJudgesLinksByTheirOwnFence(t *testing.T) {
+	head, fs := build(1, 2, 3)
+	require.NoError(t, fs[1].Signal()) // link 2's fence; link 1 still pending
+	next := chain.Walk(head)
+	require.NotNil(t, next)
+	defer next.Put()
+	assert.Equal(t, uint64(1), next.Seqno(), "link 2 unhooked, the walk stops at link 1")
+	got := fence.Unwrap(head)
+	require.Len(t, got, 2, "head first, link 2 gone")
+	assert.Same(t, fs[2], got[0])
+	assert.Same(t, fs[0], got[1])
+}
