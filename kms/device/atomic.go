@@ -27,6 +27,11 @@ type atomicState struct {
 	conns                         []ConnectorState
 	outFencePtr                   []uint64 // per CRTC, 0 for none
 	wbFencePtr                    []uint64 // per connector
+	// wbJobs is the connector mask of writeback jobs: a job exists when
+	// the request sets WRITEBACK_FB_ID, even to 0 (drm_writeback_set_fb
+	// allocates it), and only then does WRITEBACK_OUT_FENCE_PTR get a
+	// fence.
+	wbJobs uint64
 
 	// Set by prepareSignaling for real commits.
 	events    uint64 // CRTC mask of page-flip events for the file
@@ -53,7 +58,7 @@ func newAtomicState(planes, crtcs, conns int) *atomicState {
 }
 
 func (s *atomicState) reset() {
-	s.planeMask, s.crtcMask, s.connMask, s.events = 0, 0, 0, 0
+	s.planeMask, s.crtcMask, s.connMask, s.events, s.wbJobs = 0, 0, 0, 0, 0
 	clear(s.outFencePtr)
 	clear(s.wbFencePtr)
 	s.outFences = s.outFences[:0]
@@ -345,6 +350,7 @@ func (s *atomicState) setConnector(i int, p *Property, v uint64) error {
 	case std.dpms:
 		return fmt.Errorf("atomic commit: connector %d: DPMS cannot be set atomically (use ACTIVE): %w", c.id, syscall.EINVAL)
 	case std.wbFBID:
+		s.wbJobs |= 1 << i
 		cs.WritebackFB = nil
 		if v != 0 {
 			o, _ := d.lookup(uint32(v), ObjectFB)
@@ -400,16 +406,19 @@ func (s *atomicState) prepareSignaling() error {
 			}
 		}
 	}
-	for m := s.connMask; m != 0; m &= m - 1 {
+	// Only connectors with a writeback job get a fence; a pointer without
+	// a job keeps the -1 written when the property was set.
+	for m := s.connMask & s.wbJobs; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
 		if ptr := s.wbFencePtr[i]; ptr != 0 {
 			c := s.conns[i].CRTC
 			var fe *fence.Fence
-			if c != nil {
+			if c != nil && s.conns[i].WritebackFB != nil {
 				fe = s.d.newOutFence(c)
 			} else {
-				// The check refuses this commit (an out-fence without a
-				// writeback job); the fence only has to exist until then.
+				// The check refuses this commit (a job without a
+				// framebuffer, or a framebuffer without a CRTC); the fence
+				// only has to exist until then.
 				fe = fence.NewSignaled()
 			}
 			if err := s.addOutFence(ptr, fe, -1, i); err != nil {

@@ -52,7 +52,7 @@
 //     via Plane.Supports: EINVAL; CRTC rectangle overflow: ERANGE; source
 //     outside the framebuffer: ENOSPC; switching CRTC directly: EINVAL),
 //     CRTC checks (active without mode; an event or out-fence on a CRTC that is off and
-//     stays off: EINVAL), writeback checks, the modeset checks (enabled
+//     stays off: EINVAL), writeback checks (below), the modeset checks (enabled
 //     CRTC without connector and the reverse, mode size limits: EINVAL),
 //     per plane the profile's size limits (framebuffer, source and
 //     destination: EINVAL) and then drm_atomic_helper_check_plane_state
@@ -65,6 +65,19 @@
 //  6. a NONBLOCK commit on a CRTC whose previous commit has not flipped is
 //     EBUSY; otherwise the state is swapped at once (later commits are
 //     checked against it) and the commit is queued.
+//
+// # Writeback
+//
+// As in the kernel, a writeback job exists only when the request sets
+// WRITEBACK_FB_ID, even to 0 (drm_writeback_set_fb). WRITEBACK_OUT_FENCE_PTR
+// gets -1 written when it is set (EFAULT if it cannot be) and a fence only
+// for a real commit with a job (prepare_signaling); a pointer without a job
+// is accepted and keeps -1. The check (drm_atomic_connector_check, VKMS's
+// vkms_wb_atomic_check) refuses with EINVAL a job whose out-fence exists
+// without a framebuffer (WRITEBACK_FB_ID 0 with the pointer, in a real
+// commit only: TEST_ONLY creates no fence), a framebuffer without a CRTC or
+// on a CRTC that is off, a format not in WRITEBACK_PIXEL_FORMATS and a size
+// other than the mode's. WRITEBACK_FB_ID always reads back as 0.
 //
 // # Timing
 //

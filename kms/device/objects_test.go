@@ -60,12 +60,6 @@ func TestWritebackChecks(t *testing.T) {
 		{"framebuffer without CRTC", func(req *Request) {
 			req.Add(wb.id, wb.PropertyID("WRITEBACK_FB_ID"), uint64(r.fb(r.w, r.h, fourcc.XRGB8888)))
 		}},
-		{"out-fence without framebuffer", func(req *Request) {
-			ptr, err := r.f.NewOutFencePtr()
-			require.NoError(t, err)
-			req.Add(wb.id, wb.PropertyID("CRTC_ID"), uint64(r.crtc.id))
-			req.Add(wb.id, wb.PropertyID("WRITEBACK_OUT_FENCE_PTR"), ptr)
-		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
