@@ -143,4 +143,35 @@
 //     profiles always carry Min and Max (FixedOne when the profile says
 //     nothing), so only a hand-built profile reaches it.
 //   - Error-message arguments (the GAMMA_LUT entry count in the message).
+//   - addObject's nfree = i+1 as i-1: slot i-1 is in use (every slot below
+//     the lowest free one is), so the next search finds the same slot one
+//     step later; only i == 1 would reach the unused id 0, and id 1 is the
+//     "type" property, never freed. removeObject's id < nfree as <=: at
+//     equality it stores the value already there.
+//   - build's PossibleCRTCs/type tests for CRTC.cursor (Type == Cursor as
+//     !=): nothing but tests reads CRTC.cursor (there is no legacy cursor
+//     ioctl). The max_width/max_height scan's > as >= (it stores an equal
+//     value). The WRITEBACK_PIXEL_FORMATS buffer's capacity (4*len as
+//     4/len): a hint to append.
+//   - buildFrame's insertion sort on Zpos (> as >=): normalized zpos is
+//     unique among a CRTC's planes, so equal keys never meet.
+//   - onVblank's c.seq < seq as <=: equality needs a commit made after the
+//     clock's sequence moved but before that vblank's delivery took the
+//     device lock, a race no test can order; the rule it keeps (a commit
+//     flips at the next vblank at the earliest) is tested for every other
+//     commit.
+//   - composeFrame's logging of AddEntry errors other than ENOBUFS (err !=
+//     EINVAL as ==): AddEntry returns only nil, EINVAL and ENOBUFS, and
+//     EINVAL only when the reader closes between the vblank and the entry
+//     (a race); either way only the log changes.
+//   - CreateDumb's p > MaxUint32 as >=: such a pitch already fails the
+//     size check (sz > 1<<31) with the same EINVAL. sz > 1<<31 as >= is
+//     headway's own 2 GiB bound, not the kernel's; a test would have to
+//     allocate 2 GiB.
+//   - AddFB2's minPitch > MaxUint32 as >=: width is at most max_width, so
+//     the minimum pitch is far below UINT_MAX and the check cannot fire.
+//     len(l.Planes) > n as >= (n gets the same value). The non-linear
+//     modifier rule for formats without a block size (== Linear as !=):
+//     no profile plane takes such a format, so "no plane takes it" gives
+//     the same EINVAL.
 package device
