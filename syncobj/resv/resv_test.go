@@ -272,3 +272,30 @@ func TestWaitInterrupted(t *testing.T) {
 	require.False(t, errors.Is(err, syscall.ETIME))
 	require.NoError(t, o.Wait(nil, Kernel-1, 0), "no fence asked for")
 }
+
+// Taking the unsignalled fences allocates once at most, for every slot,
+// and not at all into a buffer with room enough: callers on the fence
+// export path pass a stack buffer.
+func TestSnapshotAllocatesOnce(t *testing.T) {
+	o := New()
+	const n = 8
+	for i := range n {
+		add(t, o, newFence(nil, uint64(i+1)), Read)
+	}
+	prefix := []*fence.Fence{newFence(nil, 1)}
+	allocs := testing.AllocsPerRun(20, func() {
+		out := o.snapshotInto(prefix[:1:1], Bookkeep)
+		putAll(out[1:])
+	})
+	assert.Equal(t, 1.0, allocs, "one allocation for prefix and every slot")
+
+	exact := make([]*fence.Fence, 1, 1+n)
+	got := 0
+	allocs = testing.AllocsPerRun(20, func() {
+		out := o.snapshotInto(exact[:1], Bookkeep)
+		got = len(out)
+		putAll(out[1:])
+	})
+	assert.Zero(t, allocs, "exactly enough room needs no allocation")
+	assert.Equal(t, 1+n, got)
+}
