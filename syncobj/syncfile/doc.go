@@ -33,4 +33,13 @@
 // File, a closed one) given as the second file of a merge is ENOENT, as for
 // a bad fd2; a closed File used directly is EBADF; a nil File used directly
 // is EINVAL. Nothing here panics on odd input.
+//
+// # Mutants that live
+//
+// Gremlins leaves six mutants alive here, all equivalent: the size of
+// merge's scratch slice (it only decides between the stack buffer and one
+// allocation; append grows it either way), the "newer timestamp" test at
+// equality (equal times give the same latest), and both bounds in Clip
+// (a NUL at index NameMax, or a name of exactly NameMax bytes, is cut to
+// the same NameMax bytes by the check that follows).
 package syncfile
