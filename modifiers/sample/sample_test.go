@@ -214,6 +214,16 @@ func TestRowOutOfRange(t *testing.T) {
 		assert.ErrorIs(t, b.Row(c.p, c.y, row), ErrNoSuchRow, "plane %d row %d", c.p, c.y)
 	}
 	assert.Error(t, b.Row(0, 0, row[:3]), "a short destination is refused, not overrun")
+
+	// The plane index one past the last is refused by every accessor.
+	require.Equal(t, 2, b.Planes())
+	for _, p := range []int{-1, 2} {
+		assert.Zero(t, b.RowBytes(p), "RowBytes(%d)", p)
+		assert.Zero(t, b.Rows(p), "Rows(%d)", p)
+		assert.ErrorIs(t, b.ReadPlane(p, make([]byte, 16*16), 16), ErrNoSuchRow, "ReadPlane(%d)", p)
+	}
+	assert.Equal(t, 16, b.RowBytes(1), "NV12's CbCr plane: 8 pairs")
+	assert.Equal(t, 8, b.Rows(1))
 }
 
 // A client may shrink its memfd after handing it over; reading the mapping
