@@ -173,6 +173,12 @@ func TestHelpers(t *testing.T) {
 	assert.Zero(t, zero.BPP(0))
 	assert.Zero(t, zero.PlaneWidth(100, 0))
 	assert.Zero(t, Info{NumPlanes: 2}.PlaneWidth(100, 1), "HSub 0 must not divide by zero")
+	// An Info built by hand may claim more planes than any format has;
+	// the plane past MaxPlanes is still absent, not an index panic.
+	over := Info{NumPlanes: MaxPlanes + 1, HSub: 1, VSub: 1}
+	assert.Zero(t, over.BlockWidth(MaxPlanes))
+	assert.Zero(t, over.BPP(MaxPlanes))
+	assert.Zero(t, over.MinPitch(MaxPlanes, 100))
 }
 
 func TestYUVClassifiers(t *testing.T) {
