@@ -174,4 +174,6 @@
 //     modifier rule for formats without a block size (== Linear as !=):
 //     no profile plane takes such a format, so "no plane takes it" gives
 //     the same EINVAL.
+//   - The request sort's comparisons as <= (cmpItems): they sit inside
+//     "a.obj != b.obj" and "a.prop != b.prop", where equality cannot occur.
 package device
