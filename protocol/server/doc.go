@@ -173,4 +173,10 @@
 //   - Not caught: pollRounds' n < len(d.evs) negated polls forever instead
 //     of parking in the netpoller. Every request is still served; only CPU
 //     use shows it.
+//
+// The checks that treat fd 0 as a valid descriptor (a client socket or a
+// received fd that lands at 0, as wl_client_create and the fd queue allow)
+// have no test: landing an fd at 0 means closing stdin and hoping the next
+// descriptor the process opens is ours, which another goroutine (under the
+// race detector, reliably) can take first. Their ">= 0 as > 0" mutants live.
 package server

@@ -2,19 +2,15 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/clients/rawwire/rawwiretest"
-	"github.com/headwaywl/headway/protocol/socket"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -96,68 +92,6 @@ func TestHangupDestroysTheClient(t *testing.T) {
 	probe.requireClosed(t, "a queued fd is closed when its client goes")
 }
 
-// withFD0Free runs fn with fd 0 closed, so that the next fd the process
-// gets is 0, as for a compositor started with stdin closed; fn must leave
-// nothing of its own at fd 0. stdin is put back afterwards.
-func withFD0Free(t *testing.T, fn func()) {
-	t.Helper()
-	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
-	if err != nil {
-		require.ErrorIs(t, err, syscall.EBADF)
-		saved = -1
-	} else {
-		require.NoError(t, unix.Close(0))
-	}
-	defer func() {
-		if saved >= 0 {
-			require.NoError(t, unix.Dup3(saved, 0, 0))
-			require.NoError(t, unix.Close(saved))
-		}
-	}()
-	fn()
-}
-
-// TestClientSocketAtFD0 serves a client whose socket is fd 0: 0 is a valid
-// fd like any other for wl_client_create, so the client is answered, and
-// its socket is closed when it is destroyed.
-func TestClientSocketAtFD0(t *testing.T) {
-	h := newTestHandler()
-	d := startDisplay(t, h)
-	srv, cli, err := socket.Pair()
-	require.NoError(t, err)
-	fc, err := net.FileConn(cli)
-	require.NoError(t, err)
-	require.NoError(t, cli.Close())
-	c := rawwiretest.Wrap(t, rawwire.New(fc.(*net.UnixConn)))
-	withFD0Free(t, func() {
-		sc, err := d.AddClient(srv)
-		require.NoError(t, err)
-		// On failure too, the client must be gone before fd 0 is stdin
-		// again, or its destruction would close stdin.
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-			defer cancel()
-			_ = d.Call(ctx, sc.Destroy)
-		}()
-		gone := make(chan struct{})
-		doSync(t, d, func() {
-			require.Equal(t, 0, sc.fd, "precondition: the server holds the client socket at fd 0")
-			sc.AddDestroyListener(func(*Client) { close(gone) })
-		})
-		id := bindTest(t, c)
-		c.MustSend(id, testReqV2, nil)
-		// ExpectError also requires the connection to close after it.
-		assert.Equal(t, ErrorInvalidMethod, c.MustExpectError().Code)
-		select {
-		case <-gone:
-		case <-timeoutC():
-			t.Fatal("the client was not destroyed")
-		}
-		_, err = unix.FcntlInt(0, unix.F_GETFD, 0)
-		require.ErrorIs(t, err, syscall.EBADF, "the client socket at fd 0 is closed")
-	})
-}
-
 // ignoreIface's request has an fd argument its handler never reads.
 var ignoreIface = &Interface{Name: "test_ignore", Version: 1, Requests: []Message{
 	{Name: "ignore", Signature: "h", Since: 1, Types: []*Interface{nil}},
@@ -165,36 +99,21 @@ var ignoreIface = &Interface{Name: "test_ignore", Version: 1, Requests: []Messag
 
 // TestUntakenFDArgumentIsClosed sends an fd argument the handler does not
 // take: it is closed once the request is dispatched, so that the queue
-// stays aligned, also when the server received it as fd 0.
+// stays aligned.
 func TestUntakenFDArgumentIsClosed(t *testing.T) {
-	for _, fd0 := range []bool{false, true} {
-		t.Run(fmt.Sprintf("received at fd 0: %v", fd0), func(t *testing.T) {
-			d := startDisplayWith(t, func(d *Display) {
-				d.AddGlobal(ignoreIface, 1, func(c *Client, r *Resource) {
-					r.SetHandler(handlerFunc(func(*Resource, uint16, *wire.Decoder) error { return nil }))
-				})
-			})
-			c := connect(t, d)
-			reg, _ := c.MustRegistry()
-			id := c.MustBindOn(reg, 1, "test_ignore", 1)
-			probe := newPipeProbe(t)
-			send := func() {
-				c.MustWriteRaw(rawwiretest.Encode(t, id, 0, func(e *wire.Encoder) { e.FD(0) }), probe.w)
-				probe.dropOwn(t)
-				probe.requireClosed(t, "the untaken fd is closed after its request")
-			}
-			if !fd0 {
-				send()
-			} else {
-				withFD0Free(t, func() {
-					send()
-					_, err := unix.FcntlInt(0, unix.F_GETFD, 0)
-					require.ErrorIs(t, err, syscall.EBADF, "the fd was received at 0 and closed")
-				})
-			}
-			assert.Empty(t, c.MustRoundtrip(), "the client carries on")
+	d := startDisplayWith(t, func(d *Display) {
+		d.AddGlobal(ignoreIface, 1, func(c *Client, r *Resource) {
+			r.SetHandler(handlerFunc(func(*Resource, uint16, *wire.Decoder) error { return nil }))
 		})
-	}
+	})
+	c := connect(t, d)
+	reg, _ := c.MustRegistry()
+	id := c.MustBindOn(reg, 1, "test_ignore", 1)
+	probe := newPipeProbe(t)
+	c.MustWriteRaw(rawwiretest.Encode(t, id, 0, func(e *wire.Encoder) { e.FD(0) }), probe.w)
+	probe.dropOwn(t)
+	probe.requireClosed(t, "the untaken fd is closed after its request")
+	assert.Empty(t, c.MustRoundtrip(), "the client carries on")
 }
 
 // TestDetachedClientOwnsNoFD: the fuzz harness drives clients without a
