@@ -2,8 +2,9 @@ package compose
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"unsafe"
+
+	"github.com/headwaywl/headway/kms/drmfixed"
 )
 
 // gammaTables holds a GAMMA_LUT expanded to one 65536-entry table per
@@ -63,13 +64,13 @@ func (g *gammaTables) apply(row []Pixel) {
 // drm_int2fixp(0xffff)). For 256 entries it is 0xff00ff, a truncation of
 // 255/65535 = 1/257.
 func lutRatio(n int) int64 {
-	return fixpDiv(int2fixp(int64(n-1)), int2fixp(0xffff))
+	return drmfixed.Div(drmfixed.Int2Fixp(int64(n-1)), drmfixed.Int2Fixp(0xffff))
 }
 
 // lutIndex is VKMS's get_lut_index: the channel value times the ratio,
 // with drm_fixp_mul's pre-shifts, which drop low bits of both factors.
 func lutIndex(ratio int64, v uint16) int64 {
-	return fixpMul(int2fixp(int64(v)), ratio)
+	return drmfixed.Mul(drmfixed.Int2Fixp(int64(v)), ratio)
 }
 
 // lutSpan is the rest of apply_lut_to_channel_value before the lerp: the
@@ -78,89 +79,18 @@ func lutIndex(ratio int64, v uint16) int64 {
 // next one), and the fraction t = index & DRM_FIXED_DECIMAL_MASK.
 func lutSpan(ratio int64, n int, v uint16) (lo, hi int, t int64) {
 	idx := lutIndex(ratio, v)
-	lo = int(fixp2int(idx))
+	lo = int(drmfixed.Fixp2Int(idx))
 	hi = lo
 	if lo != n-1 {
-		hi = int(fixp2intCeil(idx))
+		hi = int(drmfixed.Fixp2IntCeil(idx))
 	}
-	return lo, hi, idx & fixpDecimalMask
+	return lo, hi, idx & drmfixed.DecimalMask
 }
 
 // lerpU16 is VKMS's lerp_u16: a + (b − a)·t in 32.32, t in [0, 1],
 // rounded half up by drm_fixp2int_round and cut to 16 bits.
 func lerpU16(a, b uint16, t int64) uint16 {
-	af := int2fixp(int64(a))
-	delta := fixpMul(int2fixp(int64(b))-af, t)
-	return uint16(fixp2intRound(af + delta))
-}
-
-// The drm_fixed.h 32.32 signed fixed point VKMS's LUT code uses,
-// transcribed operation for operation: shifts of signed values are
-// arithmetic, as the kernel's are, and division truncates toward zero
-// (div64_s64).
-const (
-	fixpPoint       = 32
-	fixpOne         = int64(1) << fixpPoint
-	fixpDecimalMask = fixpOne - 1
-	fixpAlmostOne   = fixpOne - 1 // DRM_FIXED_ONE − DRM_FIXED_EPSILON
-)
-
-func int2fixp(a int64) int64 { return a << fixpPoint }
-
-// fixp2int is drm_fixp2int: a floor, the shift being arithmetic.
-func fixp2int(a int64) int64 { return a >> fixpPoint }
-
-// fixp2intRound is drm_fixp2int_round: adds one half, then floors.
-func fixp2intRound(a int64) int64 { return fixp2int(a + fixpOne/2) }
-
-func fixp2intCeil(a int64) int64 {
-	if a >= 0 {
-		return fixp2int(a + fixpAlmostOne)
-	}
-	return fixp2int(a - fixpAlmostOne)
-}
-
-// fixpMsbset is drm_fixp_msbset: the highest bit below the sign bit that
-// differs from it, or 0. (The kernel scans bits 62 down to 1; the
-// highest set bit of a XOR its sign extension is the same bit.)
-func fixpMsbset(a int64) uint {
-	return uint(max(bits.Len64(uint64(a^a>>63))-1, 0))
-}
-
-// fixpMul is drm_fixp_mul: when the factors' magnitudes could overflow
-// the 64-bit product, both are shifted right first (a by one more bit
-// for an odd excess), then the product is shifted back to 32.32.
-func fixpMul(a, b int64) int64 {
-	shift := fixpMsbset(a) + fixpMsbset(b)
-	if shift > 61 {
-		shift -= 61
-		a >>= (shift >> 1) + (shift & 1)
-		b >>= shift >> 1
-	} else {
-		shift = 0
-	}
-	result := a * b
-	if shift > fixpPoint {
-		return result << (shift - fixpPoint)
-	}
-	if shift < fixpPoint {
-		return result >> (fixpPoint - shift)
-	}
-	return result
-}
-
-// fixpDiv is drm_fixp_div: the dividend is shifted up to bit 62 and the
-// divisor down to match when that is less than 32 bits, then one
-// truncating 64-bit division.
-func fixpDiv(a, b int64) int64 {
-	shift := 62 - fixpMsbset(a)
-	a <<= shift
-	if shift < fixpPoint {
-		b >>= fixpPoint - shift
-	}
-	result := a / b
-	if shift > fixpPoint {
-		return result >> (shift - fixpPoint)
-	}
-	return result
+	af := drmfixed.Int2Fixp(int64(a))
+	delta := drmfixed.Mul(drmfixed.Int2Fixp(int64(b))-af, t)
+	return uint16(drmfixed.Fixp2IntRound(af + delta))
 }

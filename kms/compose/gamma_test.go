@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/headwaywl/headway/kms/drmfixed"
 )
 
 // The cases of the kernel's drivers/gpu/drm/vkms/tests/vkms_color_test.c
@@ -42,9 +44,9 @@ func TestVKMSColorLUTRatio(t *testing.T) {
 // vkms_color_test_get_lut_index.
 func TestVKMSColorGetLUTIndex(t *testing.T) {
 	ratio16 := lutRatio(16)
-	assert.Equal(t, int64(0), fixp2int(lutIndex(ratio16, 0)))
+	assert.Equal(t, int64(0), drmfixed.Fixp2Int(lutIndex(ratio16, 0)))
 	for i := 0; i < 16; i++ {
-		assert.Equal(t, int64(i), fixp2intCeil(lutIndex(ratio16, uint16(0x1111*i))), "entry %d", i)
+		assert.Equal(t, int64(i), drmfixed.Fixp2IntCeil(lutIndex(ratio16, uint16(0x1111*i))), "entry %d", i)
 	}
 	// The sRGB EOTF and inverse EOTF LUTs are 256 entries with ratio
 	// 0xff00ff; only the index is tested, so their values do not matter.
@@ -61,9 +63,9 @@ func TestVKMSColorGetLUTIndex(t *testing.T) {
 		{0xfefe, true, 0xfe},
 		{0xffff, true, 0xff},
 	} {
-		got := fixp2int(lutIndex(srgb, tc.v))
+		got := drmfixed.Fixp2Int(lutIndex(srgb, tc.v))
 		if tc.ceil {
-			got = fixp2intCeil(lutIndex(srgb, tc.v))
+			got = drmfixed.Fixp2IntCeil(lutIndex(srgb, tc.v))
 		}
 		assert.Equal(t, tc.want, got, "value %#x ceil %v", tc.v, tc.ceil)
 	}
@@ -333,7 +335,7 @@ func TestGammaRoundsAsVKMS(t *testing.T) {
 	lut := goldenLUT("two", 2)
 	assert.Equal(t, int64(0x10001), lutRatio(2))
 	assert.Equal(t, int64(0x10001), lutIndex(lutRatio(2), 1))
-	assert.Equal(t, int64(0xfdb90000), fixpMul(int2fixp(0xfedc-0x123), 0x10001))
+	assert.Equal(t, int64(0xfdb90000), drmfixed.Mul(drmfixed.Int2Fixp(0xfedc-0x123), 0x10001))
 	assert.Equal(t, uint16(0x124), vkmsLUT(lut, 0, 1))
 	assert.Equal(t, uint16(0x123), exactRationalLUT(lut, 0, 1))
 }

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"sync"
 
+	"github.com/headwaywl/headway/kms/drmfixed"
 	"github.com/headwaywl/headway/kms/pixfmt"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
@@ -35,9 +36,9 @@ const (
 var vkmsRGB565 = sync.OnceValue(func() *[2][1 << 16]uint8 {
 	var t [2][1 << 16]uint8
 	for i, maxv := range [2]int64{31, 63} {
-		ratio := fixpDiv(int2fixp(65535), int2fixp(maxv))
+		ratio := drmfixed.Div(drmfixed.Int2Fixp(65535), drmfixed.Int2Fixp(maxv))
 		for v := range t[i] {
-			t[i][v] = uint8(fixp2int(fixpDiv(int2fixp(int64(v)), ratio)))
+			t[i][v] = uint8(drmfixed.Fixp2Int(drmfixed.Div(drmfixed.Int2Fixp(int64(v)), ratio)))
 		}
 	}
 	return &t

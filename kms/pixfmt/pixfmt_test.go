@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/drmfixed"
 	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
@@ -69,7 +70,7 @@ func TestExpandMatchesDrmFixp(t *testing.T) {
 		den := int64(1)<<uint(bits) - 1
 		ratio := (int64(65535) << 32) / den
 		for v := int64(0); v <= den; v++ {
-			got := (fixpMul(v<<32, ratio) + 1<<31) >> 32
+			got := (drmfixed.Mul(v<<32, ratio) + 1<<31) >> 32
 			assert.Equal(t, uint16(got), Expand(uint32(v), bits), "bits %d v %d", bits, v)
 		}
 	}

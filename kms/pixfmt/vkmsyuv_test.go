@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/kms/drmfixed"
 	"github.com/headwaywl/headway/kms/profile"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 )
@@ -531,8 +532,8 @@ func TestFixpMul(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.msbA, fixpMsbset(tc.a))
-			got := fixpMul(tc.a, tc.b)
+			assert.Equal(t, tc.msbA, drmfixed.Msbset(tc.a))
+			got := drmfixed.Mul(tc.a, tc.b)
 			assert.Equal(t, tc.want, got)
 			exact := new(big.Int).Mul(big.NewInt(tc.a), big.NewInt(tc.b))
 			exact.Rsh(exact, 32)
@@ -545,7 +546,7 @@ func TestFixpMul(t *testing.T) {
 	}
 }
 
-// TestFixpTrunc: rgb16's one-multiply products are fixpMul's for every
+// TestFixpTrunc: rgb16's one-multiply products are drmfixed.Mul's for every
 // coefficient of every table and every sample difference a 16-bit sample
 // can give (Y less either offset, chroma less 128*257).
 func TestFixpTrunc(t *testing.T) {
@@ -558,10 +559,10 @@ func TestFixpTrunc(t *testing.T) {
 					for j := range c.m[i] {
 						for s := int64(0); s < 1<<16; s++ {
 							v := s - off[j]
-							k := fixpMsbset(v << 32)
-							if k >= 48 || fixpMul(c.m[i][j], v<<32) != c.trunc[i][j][k]*v {
+							k := drmfixed.Msbset(v << 32)
+							if k >= 48 || drmfixed.Mul(c.m[i][j], v<<32) != c.trunc[i][j][k]*v {
 								require.Less(t, k, uint(48))
-								require.Equal(t, fixpMul(c.m[i][j], v<<32), c.trunc[i][j][k]*v,
+								require.Equal(t, drmfixed.Mul(c.m[i][j], v<<32), c.trunc[i][j][k]*v,
 									"%v %v %v [%d][%d] v %d", tab, enc, rng, i, j, v)
 							}
 						}

@@ -5,9 +5,9 @@ package pixfmt
 import (
 	"fmt"
 	"math/big"
-	"math/bits"
 	"sync"
 
+	"github.com/headwaywl/headway/kms/drmfixed"
 	"github.com/headwaywl/headway/kms/profile"
 )
 
@@ -50,14 +50,14 @@ type yuvConv struct {
 	yoff int64
 
 	// trunc[i][j][k] is m[i][j] as drm_fixp_mul uses it against a b whose
-	// fixpMsbset is k: for b = v<<32 with |v| < 2^16 (every sample
-	// difference), fixpMul(m, b) is exactly trunc[i][j][k] * v.
+	// drmfixed.Msbset is k: for b = v<<32 with |v| < 2^16 (every sample
+	// difference), drmfixed.Mul(m, b) is exactly trunc[i][j][k] * v.
 	trunc   [3][3][truncK]int64
 	lutOnce sync.Once
 	lut     *[3][3][256]int64
 }
 
-// truncK is a power of two above fixpMsbset(v<<32) for any |v| < 2^16
+// truncK is a power of two above drmfixed.Msbset(v<<32) for any |v| < 2^16
 // (at most 47), so a masked index needs no bounds check.
 const truncK = 64
 
@@ -111,14 +111,14 @@ func init() {
 	}
 }
 
-// fixpTrunc is a as fixpMul(a, b) truncates it for a b = v<<32 whose
-// fixpMsbset is msbB: with s = msbset(a)+msbB-61 (at least 0), a loses
+// fixpTrunc is a as drmfixed.Mul(a, b) truncates it for a b = v<<32 whose
+// drmfixed.Msbset is msbB: with s = msbset(a)+msbB-61 (at least 0), a loses
 // ceil(s/2) low bits and b floor(s/2) zero bits, and the product shifted
 // right by 32-s is (a>>ceil(s/2))*v shifted left by ceil(s/2): a with its
 // low ceil(s/2) bits cleared, times v, exactly. That holds while s <= 32,
 // i.e. msbB <= 93-msbset(a); every table entry and sample is far below.
 func fixpTrunc(a int64, msbB uint) int64 {
-	s := max(fixpMsbset(a)+msbB, 61) - 61
+	s := max(drmfixed.Msbset(a)+msbB, 61) - 61
 	ka := (s >> 1) + (s & 1)
 	return a >> ka << ka
 }
@@ -126,37 +126,6 @@ func fixpTrunc(a int64, msbB uint) int64 {
 // conv returns the matrix for (t, enc, rng), which the caller validated.
 func conv(t YUVTables, enc profile.ColorEncoding, rng profile.ColorRange) *yuvConv {
 	return &yuvConvs[t][enc][rng]
-}
-
-// fixpMsbset is drm_fixp_msbset: the highest bit below bit 63 that differs
-// from the sign bit, or 0.
-func fixpMsbset(a int64) uint {
-	n := bits.Len64(uint64(a ^ a>>63))
-	if n == 0 {
-		return 0
-	}
-	return uint(n - 1)
-}
-
-// fixpMul is drm_fixp_mul. Instead of a 128-bit product it drops low bits
-// of both operands until their magnitudes fit 62 bits (the first operand
-// losing the odd bit) and shifts the product back, so results differ from
-// the exact product in the last bits of the 32.32 fraction; VKMS's pixels
-// carry that difference.
-func fixpMul(a, b int64) int64 {
-	shift := fixpMsbset(a) + fixpMsbset(b)
-	if shift > 61 {
-		shift -= 61
-		a >>= (shift >> 1) + (shift & 1)
-		b >>= shift >> 1
-	} else {
-		shift = 0
-	}
-	r := a * b
-	if shift > 32 {
-		return r << (shift - 32)
-	}
-	return r >> (32 - shift)
 }
 
 // fixpRound is drm_fixp2int_round then clamp(v, 0, 0xffff).
@@ -173,13 +142,13 @@ func fixpRound(s int64) uint16 {
 
 // rgb16 is argb_u16_from_yuv161616 for Cb-first 16-bit samples (VKMS
 // swaps the matrix's columns for Cr-first formats; swapping the samples
-// instead adds the same three products). Each product is fixpMul's, taken
+// instead adds the same three products). Each product is drmfixed.Mul's, taken
 // through trunc: one multiply, no data-dependent branch.
 func (c *yuvConv) rgb16(y, cb, cr uint16) Pixel {
 	v := [3]int64{int64(y) - c.yoff*257, int64(cb) - 128*257, int64(cr) - 128*257}
 	var k [3]uint
 	for j := range v {
-		k[j] = fixpMsbset(v[j]<<32) & (truncK - 1)
+		k[j] = drmfixed.Msbset(v[j]<<32) & (truncK - 1)
 	}
 	var out [3]uint16
 	for i := range out {
@@ -199,7 +168,7 @@ func (c *yuvConv) lut8() *[3][3][256]int64 {
 		for i := range t {
 			for j := range t[i] {
 				for v := range t[i][j] {
-					t[i][j][v] = fixpMul(c.m[i][j], (int64(v)*257-off[j])<<32)
+					t[i][j][v] = drmfixed.Mul(c.m[i][j], (int64(v)*257-off[j])<<32)
 				}
 			}
 		}
