@@ -48,4 +48,13 @@
 // waiter. The last is headway's choice: the kernel wakes waiters of a
 // disabled vblank with success and the current count, which would let a
 // test mistake a stopped clock for a delivered frame.
+//
+// # Mutants that live
+//
+// Raising the target with >= instead of > (advanceTo) stores the same
+// value. Wait's two "already reached" checks (before and under the lock)
+// each catch what the other's >= as > would let through, so neither alone
+// changes a result. The realtime ticker's count of missed vblanks depends
+// on how late the machine runs it, so no deterministic test can tell a
+// wrong count from a busy machine.
 package vblank

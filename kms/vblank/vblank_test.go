@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/headwaywl/headway/syncobj/fence"
 )
 
 func TestPeriodFromMode(t *testing.T) {
@@ -278,6 +280,10 @@ func TestRealtimeTicksEverySequence(t *testing.T) {
 	ts, err := r.Wait(ctx, target)
 	require.NoError(t, err)
 	assert.Equal(t, r.Start()+int64(target)*period, ts)
+	// A vblank is never delivered before its own time: the ticker works
+	// out which sequence is due from the clock, never ahead of it.
+	assert.GreaterOrEqual(t, fence.Now(), ts, "vblank %d delivered early", target)
+	assert.LessOrEqual(t, r.Seq(), uint64((fence.Now()-r.Start())/period), "no sequence ahead of the clock")
 
 	r.Stop()
 	<-r.Done()
