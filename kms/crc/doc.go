@@ -51,4 +51,11 @@
 // wrapping costs; the other paths wrap the errno with context. Nothing
 // here panics on any input. Nil callbacks mean "always active", "no plane
 // sources" and "nothing to enable".
+//
+// # Mutants that live
+//
+// The reader re-arms the wake-up token after a read that leaves entries
+// behind ("more"); inverting that test is equivalent, because a reader
+// looks at the ring under the lock before it waits, and a token left over
+// for an empty ring only costs one extra look.
 package crc
