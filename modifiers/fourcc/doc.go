@@ -26,4 +26,10 @@
 // for concurrent use. Lookup never allocates, nor does Parse of hex or
 // upper-case input (lower case costs one copy). No function panics on any
 // input, including unknown codes, planes out of range and the zero Info.
+//
+// # Mutants that live
+//
+// Parse's "longer than 0x" test as >= 2 is equivalent: a bare "0x" fails as
+// an empty hex code instead of as an unknown name, wrapping
+// ErrUnknownFormat either way.
 package fourcc

@@ -25,4 +25,9 @@
 // a memfd truncated under a mapping (SIGBUS) becomes an error wrapping
 // syscall.EFAULT instead of killing the process; nothing else is
 // recovered. Row neither allocates nor re-derives tables.
+//
+// # Mutants that live
+//
+// Clamping a CCS plane's end to the buffer with >= instead of > assigns
+// the same value at equality.
 package sample
