@@ -32,4 +32,11 @@
 //     Resolve) return sentinel errors for malformed input and never panic.
 //
 // The package depends only on modifiers/fourcc and modifiers/modifier.
+//
+// # Mutants that live
+//
+// The capacity hints (of the tranche list, the chunk list, a union's
+// formats) change memory only. Tracking sent pairs also for a group of one
+// tranche (shared >= 1) changes nothing, as one tranche never repeats a
+// pair.
 package formatset

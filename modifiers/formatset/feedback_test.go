@@ -268,3 +268,25 @@ func BenchmarkBuildFeedback(b *testing.B) {
 		}
 	}
 }
+
+// Within one (device, flags) group, a pair already sent is dropped from
+// every later tranche, wherever its index falls in the table (the bitset's
+// word and bit for indices past 64 too); a tranche left empty is omitted.
+func TestBuildFeedbackDropsRepeatsPastTheFirstWord(t *testing.T) {
+	const n = 200
+	first := oneFormat(xr24, n)
+	second := oneFormat(xr24, n+3) // the same 200 and three new ones
+	fb, err := BuildFeedback([]Tranche{
+		{TargetDevice: devRender0, Formats: first},
+		{TargetDevice: devRender0, Formats: second},
+		{TargetDevice: devRender0, Formats: oneFormat(xr24, n)}, // nothing new
+	})
+	require.NoError(t, err)
+	require.Len(t, fb.Tranches, 2, "the third tranche adds nothing")
+	assert.Len(t, fb.Tranches[0].Indices, n)
+	require.Len(t, fb.Tranches[1].Indices, 3)
+	for _, idx := range fb.Tranches[1].Indices {
+		assert.GreaterOrEqual(t, int(idx), n, "only the three pairs the first tranche did not send")
+	}
+	assert.Equal(t, n+3, fb.Table.Len())
+}
