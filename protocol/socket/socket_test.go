@@ -470,3 +470,15 @@ func TestErrorsAreErrno(t *testing.T) {
 	require.True(t, errors.As(err, &errno))
 	assert.Contains(t, err.Error(), "wayland-0.lock")
 }
+
+// wl_socket_init_for_display_name refuses a path only when it and its NUL
+// exceed sun_path's 108 bytes: 107 characters fit, 108 do not.
+func TestResolvePathLengthEdge(t *testing.T) {
+	dir := "/" + strings.Repeat("d", 49)
+	fits := strings.Repeat("n", sunPathMax-1-len(dir)-1)
+	path, err := resolvePath(fits, dir)
+	require.NoError(t, err)
+	assert.Len(t, path, sunPathMax-1)
+	_, err = resolvePath(fits+"n", dir)
+	require.ErrorIs(t, err, unix.ENAMETOOLONG)
+}
