@@ -85,8 +85,12 @@ func TestGetCRC(t *testing.T) {
 		r := startRig(t, compositor.Config{Clock: compositor.Manual})
 		c := r.dial()
 		test := c.bind("headway_test_v1")
-		c.advance(1000)
-		c.advance(30) // frame 2 is now more than 1024 frames back
+		// 1030 frames, in steps so each wait's deadline covers only its own
+		// frames (under the race detector on a busy machine a thousand take
+		// longer than one deadline); frame 2 is then more than 1024 back.
+		for range 10 {
+			c.advance(103)
+		}
 		res := c.NewObject("headway_test_crc_v1")
 		c.send(test, headwaytest.HeadwayTestV1RequestGetCrc, func(e *wire.Encoder) { e.NewID(res); e.Uint(0); e.Uint(2) })
 		c.waitFor(res, headwaytest.HeadwayTestCrcV1EventFailed)
