@@ -271,18 +271,7 @@ func TestAtomicSignalingOnEveryCRTC(t *testing.T) {
 // both: prepare_signaling's connector loop runs after its CRTC loop.
 func TestAtomicCRTCAndWritebackOutFences(t *testing.T) {
 	r := newRig(t, "vkms")
-	wb := r.d.Writeback()
-	r.modeset()
-	crtcPtr, err := r.f.NewOutFencePtr()
-	require.NoError(t, err)
-	wbPtr, err := r.f.NewOutFencePtr()
-	require.NoError(t, err)
-	var req Request
-	req.Add(r.crtc.id, r.crtc.PropertyID("OUT_FENCE_PTR"), crtcPtr)
-	req.Add(wb.id, wb.PropertyID("CRTC_ID"), uint64(r.crtc.id))
-	req.Add(wb.id, wb.PropertyID("WRITEBACK_FB_ID"), uint64(r.fb(r.w, r.h, fourcc.XRGB8888)))
-	req.Add(wb.id, wb.PropertyID("WRITEBACK_OUT_FENCE_PTR"), wbPtr)
-	require.NoError(t, r.f.Commit(ctxT(t), &req, AtomicNonblock|AtomicAllowModeset, 0))
+	crtcPtr, wbPtr := commitCRTCAndWritebackFences(t, r)
 	crtcSF, err := r.f.TakeOutFence(crtcPtr)
 	require.NoError(t, err, "no CRTC out-fence")
 	defer crtcSF.Close()
@@ -294,6 +283,26 @@ func TestAtomicCRTCAndWritebackOutFences(t *testing.T) {
 	r.requireIdle()
 	assert.True(t, crtcSF.Fence().IsSignaled())
 	assert.True(t, wbSF.Fence().IsSignaled())
+}
+
+// commitCRTCAndWritebackFences lights CRTC 0 and commits, nonblocking,
+// a request with its OUT_FENCE_PTR and a writeback job with
+// WRITEBACK_OUT_FENCE_PTR; it returns both pointers.
+func commitCRTCAndWritebackFences(t *testing.T, r *rig) (crtcPtr, wbPtr uint64) {
+	t.Helper()
+	wb := r.d.Writeback()
+	r.modeset()
+	crtcPtr, err := r.f.NewOutFencePtr()
+	require.NoError(t, err)
+	wbPtr, err = r.f.NewOutFencePtr()
+	require.NoError(t, err)
+	var req Request
+	req.Add(r.crtc.id, r.crtc.PropertyID("OUT_FENCE_PTR"), crtcPtr)
+	req.Add(wb.id, wb.PropertyID("CRTC_ID"), uint64(r.crtc.id))
+	req.Add(wb.id, wb.PropertyID("WRITEBACK_FB_ID"), uint64(r.fb(r.w, r.h, fourcc.XRGB8888)))
+	req.Add(wb.id, wb.PropertyID("WRITEBACK_OUT_FENCE_PTR"), wbPtr)
+	require.NoError(t, r.f.Commit(ctxT(t), &req, AtomicNonblock|AtomicAllowModeset, 0))
+	return crtcPtr, wbPtr
 }
 
 // probeComposer records, for each frame with a writeback target, whether

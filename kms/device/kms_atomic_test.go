@@ -144,6 +144,19 @@ func kaPendingFence(t testing.TB, r *rig) (int32, *fence.Fence) {
 
 // kaLitRig is IGT's atomic_setup: the primary shows a full-screen
 // framebuffer on CRTC 0.
+// kaTestOnly commits req TEST_ONLY and expects errno, or success for 0; a
+// refused commit must leave the device as it was (kaFail).
+func kaTestOnly(t testing.TB, r *rig, req *Request, errno syscall.Errno) {
+	t.Helper()
+	before := kaSnap(r)
+	err := r.f.Commit(ctxT(t), req, AtomicTestOnly, 0)
+	if errno == 0 {
+		require.NoError(t, err)
+		return
+	}
+	kaFail(t, r, before, err, errno)
+}
+
 func kaLitRig(t testing.TB, name string) (*rig, uint32) {
 	r := newRig(t, name)
 	return r, r.modeset()
