@@ -80,4 +80,13 @@
 // PeerCred reads SO_PEERCRED as wl_client_get_credentials does. For a
 // socketpair, the kernel reports the process that created the pair (the
 // compositor), not the launched client, as libwayland documents.
+//
+// # Mutants that live
+//
+// Three mutants gremlins reports cannot change behaviour: the capacity hint
+// of ClientEnv's environment slice; and "fd < 0" as "fd <= 0" in ListenFD and
+// in Close's lock-fd check, which differ only for descriptor 0, which a
+// server never gets for its lock file or passes as its listening socket
+// (stdin is open in every process that runs one), and which tests cannot
+// borrow without racing the rest of the process for that number.
 package socket

@@ -116,7 +116,6 @@ func (l *Listener) close() error {
 		if err := unix.Close(l.lockFD); err != nil {
 			errs = append(errs, fmt.Errorf("socket: close lock %s: %w", l.lockPath, err))
 		}
-		l.lockFD = -1
 	}
 	return errors.Join(errs...)
 }

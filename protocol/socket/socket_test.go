@@ -68,6 +68,9 @@ func TestListenRoundTrip(t *testing.T) {
 	defer l.Close()
 	assert.Equal(t, "wayland-7", l.Name())
 	assert.Equal(t, filepath.Join(dir, "wayland-7"), l.Path())
+	require.NotNil(t, l.Addr())
+	assert.Equal(t, "unix", l.Addr().Network())
+	assert.Equal(t, l.Path(), l.Addr().String())
 	roundTrip(t, l)
 
 	st, err := os.Stat(l.Path() + ".lock")
@@ -145,6 +148,12 @@ func TestListenRefusedWhileLockHeldElsewhere(t *testing.T) {
 
 	_, err = Listen("wayland-4")
 	assert.ErrorIs(t, err, unix.EADDRINUSE)
+	got, err := lockName(dir + "/wayland-4")
+	assert.ErrorIs(t, err, unix.EADDRINUSE)
+	assert.Equal(t, -1, got, "a refused lock returns no fd")
+	got, err = lockName(dir + "/missing-dir/wayland-4")
+	assert.ErrorIs(t, err, unix.ENOENT)
+	assert.Equal(t, -1, got, "an unopenable lock file returns no fd")
 	assert.True(t, exists(lockPath), "a refused Listen must not unlink the other server's lock")
 
 	require.NoError(t, unix.Close(fd))
@@ -409,6 +418,10 @@ func TestListenFD(t *testing.T) {
 
 	require.NoError(t, l.Close())
 	assert.True(t, exists(path), "ListenFD's Close must not unlink the caller's path")
+	// The Listener holds no lock fd, so Close closed nothing else; a
+	// wrong "no lock" value would have closed this process's stdout.
+	_, err = unix.FcntlInt(1, unix.F_GETFD, 0)
+	assert.NoError(t, err, "ListenFD's Close closed fd 1")
 	_, err = l.Accept()
 	assert.ErrorIs(t, err, net.ErrClosed)
 }
