@@ -55,4 +55,11 @@
 // Validation of whole messages against libwayland signature strings
 // ("usun", "?sh") is Validate; semantic checks (object exists, new id is
 // free, opcode and version valid) belong to the object table above.
+//
+// # Mutants that live
+//
+// The Encoder's size check refuses a negative count; "n <= 0" in its place
+// lives because no argument asks for zero bytes (the smallest takes a word).
+// appendZeros counting up instead of down never ends; gremlins reports it as
+// timed out.
 package wire

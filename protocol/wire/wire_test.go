@@ -62,6 +62,10 @@ func TestParseHeaderRejects(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrMalformed)
 			assert.ErrorIs(t, err, syscall.EINVAL)
+			// A header error concerns no argument.
+			var ae *ArgError
+			require.True(t, errors.As(err, &ae))
+			assert.Equal(t, -1, ae.Index)
 		})
 	}
 	h, err := ParseHeader(le(1, 8<<16|3))
@@ -567,4 +571,102 @@ func TestEncoderMisuseDoesNotPanic(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = e.Finish()
 	assert.ErrorIs(t, err, ErrMalformed)
+}
+
+func TestEncoderErrorNamesTheArgument(t *testing.T) {
+	// Every kind of argument counts towards the index an error reports, so
+	// a log line points at the argument the XML lists.
+	var e Encoder
+	e.Begin(nil, nil, 1, 0)
+	e.Uint(1)
+	e.String("s")
+	e.Array([]byte{1})
+	e.FD(3)
+	e.NullString()
+	e.FD(-1)
+	_, _, err := e.Finish()
+	var ae *ArgError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, 5, ae.Index)
+	assert.Equal(t, byte('h'), ae.Type)
+	assert.Equal(t, "wire: argument 5 (fd) at offset 32: negative file descriptor (wire: invalid file descriptor)", err.Error())
+
+	assert.Equal(t, "wire: argument 2 at offset 4: what", (&ArgError{Index: 2, Offset: 4, What: "what"}).Error())
+	assert.Equal(t, "wire: no index", (&ArgError{Index: -1, What: "no index"}).Error())
+}
+
+func TestStringStartingWithNUL(t *testing.T) {
+	var e Encoder
+	e.Begin(nil, nil, 1, 0)
+	e.String("\x00a")
+	_, _, err := e.Finish()
+	assert.ErrorIs(t, err, ErrMalformed)
+
+	// A C handler reads an empty string from bytes that start with NUL.
+	var d Decoder
+	d.Reset(append(le(4), 0, 'a', 'b', 0), nil)
+	s, err := d.String()
+	require.NoError(t, err)
+	assert.Equal(t, "", s)
+}
+
+func TestStringAtTheSizeLimit(t *testing.T) {
+	// header 8 + length 4 + n bytes padded: the longest string that fits
+	// has 4083 bytes (4084 with its NUL); each longer length up to the
+	// next word needs a word that is not there.
+	for n := MaxMessageSize - HeaderSize - 4 - 8; n <= MaxMessageSize-HeaderSize-4+4; n++ {
+		var e Encoder
+		e.Begin(nil, nil, 1, 0)
+		e.String(strings.Repeat("x", n))
+		msg, _, err := e.Finish()
+		if n+1 <= MaxMessageSize-HeaderSize-4 {
+			require.NoError(t, err, "length %d", n)
+			assert.Len(t, msg, HeaderSize+4+(n+1+3)&^3)
+		} else {
+			assert.ErrorIs(t, err, ErrTooLarge, "length %d", n)
+		}
+	}
+}
+
+func TestFDLimitIsPerMessage(t *testing.T) {
+	// Each message of a batch may carry 28 fds; the ones before Begin
+	// belong to earlier messages.
+	var e Encoder
+	var buf []byte
+	var fds []int
+	for m := 0; m < 2; m++ {
+		e.Begin(buf, fds, 1, 0)
+		for i := 0; i < MaxFDsPerMessage; i++ {
+			e.FD(i)
+		}
+		var err error
+		buf, fds, err = e.Finish()
+		require.NoError(t, err, "message %d", m)
+	}
+	assert.Len(t, fds, 2*MaxFDsPerMessage)
+}
+
+func TestValidateCountsFDArguments(t *testing.T) {
+	// An fd argument takes no body bytes but is an argument: the uint
+	// after it is argument 1.
+	_, err := Validate("hu", nil, 1)
+	var ae *ArgError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, 1, ae.Index)
+	assert.Equal(t, byte('u'), ae.Type)
+}
+
+func TestNoFDGivesMinusOne(t *testing.T) {
+	var d Decoder
+	d.Reset(nil, nil)
+	fd, err := d.FD()
+	assert.ErrorIs(t, err, ErrNoFD)
+	assert.Equal(t, -1, fd)
+	d.Reset(nil, &FDCursor{})
+	fd, err = d.FD()
+	assert.ErrorIs(t, err, ErrNoFD)
+	assert.Equal(t, -1, fd)
+	fd, ok := (&FDCursor{FDs: []int{7}, Next: 1}).NextFD()
+	assert.False(t, ok)
+	assert.Equal(t, -1, fd)
 }
