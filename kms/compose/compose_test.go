@@ -111,6 +111,8 @@ func TestBadFramesAreErrors(t *testing.T) {
 	outside := at(fb, 10, 10)
 	for name, f := range map[string]*device.Frame{
 		"empty mode":        frame(0, 0),
+		"zero width":        frame(0, 20),
+		"zero height":       frame(20, 0),
 		"plane outside":     frame(20, 20, outside),
 		"no framebuffer":    frame(20, 20, device.FramePlane{Dst: device.Rect{X2: 1, Y2: 1}}),
 		"inverted dst rect": frame(20, 20, device.FramePlane{FB: fb, Dst: device.Rect{X1: 5, X2: 1, Y2: 1}}),

@@ -70,8 +70,9 @@ func unormToHalf(v uint16) uint16 {
 			break
 		}
 	}
-	// 65535 is odd, so 2r == 65535 never happens: no exact ties.
-	if 2*r > 65535 || (2*r == 65535 && q&1 == 1) {
+	// 65535 is odd, so 2r == 65535 never happens: there are no exact
+	// ties, and round-half-to-even needs no case of its own.
+	if 2*r > 65535 {
 		q++
 	}
 	if q == 2048 {
