@@ -2,6 +2,7 @@ package compose
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -99,6 +100,7 @@ func TestTruncatedMemfdFaultsWithEFAULT(t *testing.T) {
 	require.NoError(t, unix.Ftruncate(fd, 0))
 	_, err = e.c.Compose(f, device.Target{CRC: true})
 	require.ErrorIs(t, err, syscall.EFAULT)
+	assert.Contains(t, err.Error(), "reading client memory")
 
 	// The composer is still usable.
 	ok := e.fb(fourcc.XRGB8888, w, h, gradient)
@@ -196,4 +198,36 @@ func TestCapturePNGRoundTrip(t *testing.T) {
 	}
 	empty := &Image{}
 	assert.Error(t, empty.WritePNG(io.Discard))
+}
+
+// A writeback buffer truncated under its mapping faults when written: the
+// error wraps EFAULT, says it was writing, and blames no plane, because the
+// planes read fine.
+func TestTruncatedWritebackFaultsWithEFAULT(t *testing.T) {
+	e := newEnv(t, "vkms")
+	const w, h = 64, 64
+	fd, err := unix.MemfdCreate("headway-compose-test", 0)
+	require.NoError(t, err)
+	defer unix.Close(fd)
+	size := w * h * 4
+	require.NoError(t, unix.Ftruncate(fd, int64(size)))
+	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	require.NoError(t, err)
+	defer unix.Munmap(mem)
+	handle, err := e.f.ImportBuffer(mem)
+	require.NoError(t, err)
+	id, err := e.f.AddFB2(device.FB2{Width: w, Height: h, Format: fourcc.XRGB8888, Handles: [4]uint32{handle}, Pitches: [4]uint32{w * 4}})
+	require.NoError(t, err)
+	wb, err := e.d.Framebuffer(id)
+	require.NoError(t, err)
+	f := frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0), at(e.fb(fourcc.ARGB8888, 16, 16, solid(rgb8(0x80, 0x80, 0, 0))), 40, 40))
+	_, err = e.c.Compose(f, device.Target{CRC: true, Writeback: wb})
+	require.NoError(t, err, "intact memory composes")
+
+	require.NoError(t, unix.Ftruncate(fd, 0))
+	_, err = e.c.Compose(f, device.Target{CRC: true, Writeback: wb})
+	require.ErrorIs(t, err, syscall.EFAULT)
+	assert.Contains(t, err.Error(), "writing client memory")
+	var le *LayerError
+	assert.False(t, errors.As(err, &le), "no plane is to blame: %v", err)
 }

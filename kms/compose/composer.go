@@ -135,7 +135,9 @@ type worker struct {
 	stage []Pixel
 	tmp   []Pixel
 	// job is the layer whose memory the worker is reading, -1 for none:
-	// set before every read, so a fault names the client to blame.
+	// set before every read, so a fault names the client to blame, and
+	// back to -1 only before a write into the writeback buffer, the one
+	// client memory a worker touches that belongs to no layer.
 	job int
 }
 
@@ -623,7 +625,6 @@ func (c *Composer) detileWorker(w *worker, task int) error {
 			return fmt.Errorf("reading a tiled buffer: %w", err)
 		}
 	}
-	w.job = -1
 	return nil
 }
 
@@ -645,7 +646,6 @@ func (c *Composer) rowWorker(w *worker, band int) error {
 				copy(fj.capture[(y-fj.y0)*fj.width:], span)
 			}
 		}
-		w.job = -1
 		c.bandCRC[band] = v
 		return nil
 	}
