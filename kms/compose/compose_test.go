@@ -107,6 +107,26 @@ func TestTruncatedMemfdFaultsWithEFAULT(t *testing.T) {
 	assert.Equal(t, crcOfRows(w, h, gradient), e.crc(frame(w, h, at(ok, 0, 0))))
 }
 
+// An empty destination (zero width or height) is a plane that shows
+// nothing, not an error: the frame is the frame without it.
+func TestEmptyDestinationShowsNothing(t *testing.T) {
+	e := newEnv(t, "vkms")
+	const w, h = 20, 20
+	bg := e.fb(fourcc.XRGB8888, w, h, gradient)
+	ov := e.fb(fourcc.XRGB8888, 16, 16, solid(rgb8(0xff, 0x10, 0x20, 0x30)))
+	want := e.crc(frame(w, h, at(bg, 0, 0)))
+	for name, dst := range map[string]device.Rect{
+		"zero width":  {X1: 5, Y1: 2, X2: 5, Y2: 10},
+		"zero height": {X1: 2, Y1: 5, X2: 10, Y2: 5},
+	} {
+		empty := at(ov, 0, 0)
+		empty.Dst = dst
+		got, err := e.c.Compose(frame(w, h, at(bg, 0, 0), empty), device.Target{CRC: true})
+		require.NoError(t, err, name)
+		assert.Equal(t, want, got, name)
+	}
+}
+
 func TestBadFramesAreErrors(t *testing.T) {
 	e := newEnv(t, "vkms")
 	fb := e.fb(fourcc.XRGB8888, 16, 16, gradient)
