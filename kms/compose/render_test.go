@@ -546,3 +546,52 @@ func TestRenderSteadyStateAllocatesNothing(t *testing.T) {
 		assert.Same(t, ts, v, "the tiled source was kept")
 	}
 }
+
+// Sources may be 1 to 32767 pixels on each side, as Source documents: both
+// ends are accepted, one past either end is EINVAL. The shown pixel is the
+// source's first, whatever its size.
+func TestRenderSourceSizeLimits(t *testing.T) {
+	const limit = 1<<15 - 1
+	red := []byte{0x00, 0x00, 0xff, 0xff}
+	src := func(w, h int) *Source {
+		s := &Source{Format: fourcc.XRGB8888, Width: w, Height: h}
+		stride := 4 * w
+		data := make([]byte, stride*h)
+		copy(data, red)
+		s.Planes[0] = SourcePlane{Data: data, Stride: stride}
+		return s
+	}
+	want := New(Options{})
+	wantTg := newTarget(t, fourcc.XRGB8888, 2, 2)
+	wantCRC, err := want.Render(wantTg, []Layer{{Source: src(1, 1), Src: device.Rect{X2: 1 << 16, Y2: 1 << 16}, Dst: device.Rect{X2: 1, Y2: 1}, Alpha: 0xffff}})
+	require.NoError(t, err)
+	for _, c := range []struct {
+		w, h int
+		ok   bool
+	}{
+		{limit, 1, true}, {1, limit, true},
+		{limit + 1, 1, false}, {1, limit + 1, false},
+	} {
+		tg := newTarget(t, fourcc.XRGB8888, 2, 2)
+		l := Layer{Source: src(c.w, c.h), Src: device.Rect{X2: 1 << 16, Y2: 1 << 16}, Dst: device.Rect{X2: 1, Y2: 1}, Alpha: 0xffff}
+		got, err := New(Options{}).Render(tg, []Layer{l})
+		if !c.ok {
+			assert.ErrorIs(t, err, syscall.EINVAL, "%dx%d", c.w, c.h)
+			continue
+		}
+		require.NoError(t, err, "%dx%d", c.w, c.h)
+		assert.Equal(t, wantCRC, got, "%dx%d", c.w, c.h)
+	}
+}
+
+// Memory planes past the format's are refused, even when all four are
+// given: an error, not a panic.
+func TestRenderTooManyPlanes(t *testing.T) {
+	s := &Source{Format: fourcc.XRGB8888, Width: 4, Height: 4}
+	for i := range s.Planes {
+		s.Planes[i] = SourcePlane{Data: make([]byte, 64), Stride: 16}
+	}
+	l := Layer{Source: s, Src: device.Rect{X2: 4 << 16, Y2: 4 << 16}, Dst: device.Rect{X2: 4, Y2: 4}, Alpha: 0xffff}
+	_, err := New(Options{}).Render(newTarget(t, fourcc.XRGB8888, 4, 4), []Layer{l})
+	assert.ErrorIs(t, err, syscall.EINVAL)
+}
