@@ -100,4 +100,22 @@
 // a plane's last pixel stays inside it. Callers guarantee coordinates inside
 // the image; an index outside Data panics with Go's bounds check, which the
 // composer recovers.
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none can change a pixel:
+//
+//   - Bounds hints: the hot paths first slice a row to its exact length
+//     (d[:4*len(out)]) so the compiler drops per-pixel bounds checks. A
+//     shorter slice changes nothing, because each pixel is then resliced
+//     with a capacity (d[4*i : 4*i+4 : 4*i+4]), which Go allows past the
+//     length within the capacity.
+//   - Clamps at their own bound: fixpRound's and clampS's v < 0 and
+//     v > max give the same result as <= and >= at the bound itself.
+//   - Zero terms: no YCbCr matrix has a Cb term in red or a Cr term in
+//     blue, so those table entries are all zero and adding or subtracting
+//     them is the same. They stay so the tables keep VKMS's 3x3 shape.
+//   - unormToHalf's 2r > 65535 as >=: 65535 is odd, so 2r never equals it.
+//   - A Writer's padding mask for an alpha channel of 0 bits is 0 either
+//     way; the format list's sort with <= sorts distinct values the same.
 package pixfmt
