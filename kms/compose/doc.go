@@ -213,4 +213,23 @@
 // reaches the device's vblank goroutine. Compose's error names the plane
 // ("plane <ID>") and wraps a *LayerError indexing the frame's planes, as
 // Render's does its layers.
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none can change a pixel,
+// a CRC or an error a caller sees:
+//
+//   - Loops over memory planes and detile bands run to <= instead of <:
+//     the extra plane has no memory and the extra band no rows, unless a
+//     format had four memory planes, and none that pixfmt reads has.
+//   - Bounds hints: blendPremulti8888's src[:4*len(dst)], which only lets
+//     the compiler drop checks (each pixel is resliced with a capacity).
+//   - The job run returns with a nil error, the job image passes for the
+//     writeback buffer (always LINEAR, so no detile task is blamed), and
+//     a worker's -1 at the start of a loop (every task sets its own job
+//     before touching client memory).
+//   - Checks a later one repeats: a source plane's negative stride and its
+//     offset or stride of exactly 2^32-1 are EINVAL here with <= or >=,
+//     and EINVAL in layout.Validate too.
+//   - Spawning a worker more than needed (worker count < against <=).
 package compose

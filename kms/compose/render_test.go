@@ -595,3 +595,19 @@ func TestRenderTooManyPlanes(t *testing.T) {
 	_, err := New(Options{}).Render(newTarget(t, fourcc.XRGB8888, 4, 4), []Layer{l})
 	assert.ErrorIs(t, err, syscall.EINVAL)
 }
+
+// A tiled source whose layout the client got wrong is EINVAL, as a LINEAR
+// one is: a stride of 0, and one whose rows overflow 32 bits.
+func TestRenderBadTiledLayoutIsEINVAL(t *testing.T) {
+	for _, m := range []modifier.Modifier{modifier.Linear, modifier.IntelXTiled} {
+		for _, stride := range []int{0, 1<<32 - 1} {
+			s := &Source{Format: fourcc.XRGB8888, Modifier: m, Width: 4, Height: 1}
+			s.Planes[0] = SourcePlane{Data: make([]byte, 8192), Stride: stride}
+			l := Layer{Source: s, Src: device.Rect{X2: 4 << 16, Y2: 1 << 16}, Dst: device.Rect{X2: 4, Y2: 1}, Alpha: 0xffff}
+			_, err := New(Options{}).Render(newTarget(t, fourcc.XRGB8888, 4, 4), []Layer{l})
+			assert.ErrorIs(t, err, syscall.EINVAL, "%v stride %d", m, stride)
+			var le *LayerError
+			assert.ErrorAs(t, err, &le)
+		}
+	}
+}
