@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -383,4 +384,92 @@ func TestFirstSignaledAsTheKernelWritesIt(t *testing.T) {
 	got, err = f.Wait(context.Background(), []Handle{a, b}, deadline, WaitAll)
 	require.NoError(t, err)
 	assert.Equal(t, ^uint32(0), got, "none signalled at the start of a wait for all: ~0")
+}
+
+// releaseOps counts Release calls: the last Put of a fence.
+type releaseOps struct{ n *atomic.Int32 }
+
+func (releaseOps) DriverName() string                 { return "unit" }
+func (releaseOps) TimelineName(f *fence.Fence) string { return "u" }
+func (r releaseOps) Release(*fence.Fence)             { r.n.Add(1) }
+
+func TestHandleTableReuseAndEdges(t *testing.T) {
+	f := NewFile()
+	for want := Handle(1); want <= 3; want++ {
+		require.Equal(t, want, mustCreate(t, f))
+	}
+	// idr_alloc hands out the lowest free id at or above 1.
+	require.NoError(t, f.Destroy(2, 0))
+	assert.Equal(t, Handle(2), mustCreate(t, f), "the destroyed handle is the lowest free")
+	require.NoError(t, f.Destroy(1, 0))
+	require.NoError(t, f.Destroy(3, 0))
+	assert.Equal(t, Handle(1), mustCreate(t, f))
+	assert.Equal(t, Handle(3), mustCreate(t, f))
+	// One past the table's end is an unknown handle like any other.
+	assert.ErrorIs(t, f.Destroy(4, 0), syscall.EINVAL)
+	assert.ErrorIs(t, f.Destroy(5, 0), syscall.EINVAL)
+}
+
+// An eventfd belongs to the syncobj, not to a handle: it keeps working
+// while another handle names the syncobj.
+func TestEventfdOutlivesOneHandle(t *testing.T) {
+	f := NewFile()
+	h := mustCreate(t, f)
+	s, err := f.Lookup(h)
+	require.NoError(t, err)
+	h2 := f.Install(s)
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	require.NoError(t, err)
+	defer unix.Close(efd)
+	require.NoError(t, f.Eventfd(h, 1, efd, 0, 0))
+	require.NoError(t, f.Destroy(h, 0))
+	fn := unitFence()
+	require.NoError(t, f.ImportFence(h2, 1, fn))
+	require.NoError(t, fn.Signal())
+	assert.Equal(t, uint64(1), readEventfd(t, efd, 30*time.Second))
+}
+
+// WaitAvailable fires when the point's fence exists, plain waits when it
+// signals; each on its own eventfd, so the two cannot stand in for each
+// other.
+func TestEventfdAvailableAgainstSignalled(t *testing.T) {
+	f := NewFile()
+	h := mustCreate(t, f)
+	var efd [2]int
+	for i := range efd {
+		var err error
+		efd[i], err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		require.NoError(t, err)
+		defer unix.Close(efd[i])
+	}
+	avail, sig := efd[0], efd[1]
+	require.NoError(t, f.Eventfd(h, 1, avail, WaitAvailable, 0))
+	require.NoError(t, f.Eventfd(h, 1, sig, 0, 0))
+	var n atomic.Int32
+	fn := fence.New(releaseOps{&n}, nil, 1)
+	require.NoError(t, f.ImportFence(h, 1, fn))
+	assert.Equal(t, uint64(1), readEventfd(t, avail, 30*time.Second), "available")
+	assert.Zero(t, readEventfd(t, sig, 0), "not signalled yet")
+	require.NoError(t, fn.Signal())
+	assert.Equal(t, uint64(1), readEventfd(t, sig, 30*time.Second), "signalled")
+	assert.Zero(t, readEventfd(t, avail, 0), "an eventfd fires once")
+
+	// Both entries dropped their fence references when they fired: once
+	// the syncobj and the test let go, the fence is released.
+	require.NoError(t, f.Reset([]Handle{h}, 0))
+	fn.Put()
+	assert.Equal(t, int32(1), n.Load(), "the fence was released exactly once")
+}
+
+func TestEventfdGet(t *testing.T) {
+	fd, err := eventfdGet(-1)
+	assert.ErrorIs(t, err, syscall.EBADF)
+	assert.Equal(t, -1, fd)
+	var p [2]int
+	require.NoError(t, unix.Pipe2(p[:], unix.O_CLOEXEC))
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	fd, err = eventfdGet(p[0])
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	assert.Equal(t, -1, fd)
 }
