@@ -339,3 +339,24 @@ func TestGammaRoundsAsVKMS(t *testing.T) {
 	assert.Equal(t, uint16(0x124), vkmsLUT(lut, 0, 1))
 	assert.Equal(t, uint16(0x123), exactRationalLUT(lut, 0, 1))
 }
+
+// The tables are cached per blob, and a blob is its data and its length:
+// a shorter LUT over the same memory is a different LUT.
+func TestGammaCacheKeysOnLength(t *testing.T) {
+	lut := make([]byte, 256*lutEntries)
+	for i := range 256 {
+		v := uint16(0xffff - i*257) // an inverting ramp
+		for c := 0; c < 3; c++ {
+			binary.LittleEndian.PutUint16(lut[i*lutEntries+2*c:], v)
+		}
+	}
+	short := lut[:2*lutEntries] // two entries: 0xffff, 0xfefe
+	var fresh gammaTables
+	require.True(t, fresh.load(short))
+	var g gammaTables
+	require.True(t, g.load(lut))
+	require.True(t, g.load(short))
+	assert.Equal(t, fresh.t, g.t)
+	require.True(t, g.load(short), "the same blob again")
+	assert.Equal(t, fresh.t, g.t)
+}

@@ -473,3 +473,40 @@ func TestEventfdGet(t *testing.T) {
 	assert.ErrorIs(t, err, syscall.EINVAL)
 	assert.Equal(t, -1, fd)
 }
+
+// Once no handle names a syncobj its eventfds are gone, as drm_syncobj_free
+// frees them: a point added later through a retained *Syncobj fires none.
+func TestEventfdDroppedWithLastHandle(t *testing.T) {
+	f := NewFile()
+	h := mustCreate(t, f)
+	s, err := f.Lookup(h)
+	require.NoError(t, err)
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	require.NoError(t, err)
+	defer unix.Close(efd)
+	require.NoError(t, f.Eventfd(h, 1, efd, WaitAvailable, 0))
+	require.NoError(t, f.Destroy(h, 0))
+	s.AddPoint(1, unitFence())
+	assert.Zero(t, readEventfd(t, efd, 0))
+	// The table is empty again: one past its end is unknown.
+	_, err = f.Lookup(h)
+	assert.ErrorIs(t, err, syscall.ENOENT)
+	_, err = f.Lookup(h + 1)
+	assert.ErrorIs(t, err, syscall.ENOENT)
+}
+
+// A transfer to a timeline point carries an unsignalled fence as
+// unsignalled (dma_fence_unwrap_merge drops only signalled ones), and the
+// point signals with it.
+func TestTransferKeepsUnsignalledFence(t *testing.T) {
+	f := NewFile()
+	src, dst := mustCreate(t, f), mustCreate(t, f)
+	fn := unitFence()
+	require.NoError(t, f.ImportFence(src, 0, fn))
+	require.NoError(t, f.Transfer(src, 0, dst, 5, 0, 0))
+	_, err := f.TimelineWait(nil, []Handle{dst}, []uint64{5}, 0, 0)
+	assert.ErrorIs(t, err, syscall.ETIME)
+	require.NoError(t, fn.Signal())
+	_, err = f.TimelineWait(nil, []Handle{dst}, []uint64{5}, 0, 0)
+	assert.NoError(t, err)
+}
