@@ -222,8 +222,11 @@
 //   - Loops over memory planes and detile bands run to <= instead of <:
 //     the extra plane has no memory and the extra band no rows, unless a
 //     format had four memory planes, and none that pixfmt reads has.
-//   - Bounds hints: blendPremulti8888's src[:4*len(dst)], which only lets
-//     the compiler drop checks (each pixel is resliced with a capacity).
+//   - Bounds hints: the row slices the fused ARGB8888 path takes, which
+//     only let the compiler drop checks (each pixel is resliced with a
+//     capacity).
+//   - lutSpan's guard for the last entry: the index lands on the last
+//     entry only as a whole number, whose ceiling is the entry itself.
 //   - The job run returns with a nil error, the job image passes for the
 //     writeback buffer (always LINEAR, so no detile task is blamed), and
 //     a worker's -1 at the start of a loop (every task sets its own job
