@@ -234,5 +234,9 @@
 //   - Checks a later one repeats: a source plane's negative stride and its
 //     offset or stride of exactly 2^32-1 are EINVAL here with <= or >=,
 //     and EINVAL in layout.Validate too.
-//   - Spawning a worker more than needed (worker count < against <=).
+//   - Spawning a worker more than needed (worker count < against <=), and
+//     grow's spare capacity.
+//   - fillAxis's clamp to the framebuffer: the exact fraction it floors
+//     never leaves the source rectangle, which the device keeps inside
+//     the framebuffer, so the clamp is a guard that never acts.
 package compose
