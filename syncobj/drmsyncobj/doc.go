@@ -35,4 +35,27 @@
 // and fence attachments poke; no OS thread is held, and everything
 // registered is removed before the wait returns. A poll, and a wait that
 // is satisfied at once, on four handles or fewer allocates nothing.
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none changes what a caller
+// sees:
+//
+//   - Edges nothing reaches: eventfdGet's fd < 0 as <= 0 (descriptor 0 is
+//     never an eventfd a test may borrow), and the handle table's limit
+//     at exactly 2^31-1 live handles.
+//   - Hints and bookkeeping: the lowest-free hint set one lower (the
+//     search still finds the lowest free handle) or lowered to the value
+//     it has; the walk that collects signalled chain links early (memory
+//     only); the debug log for an unordered point.
+//   - Same answers by another road: a deadline equal to now and one before
+//     it are both no time left; the first pass counting signalled fences
+//     wrongly falls through to the poll, which counts them again; the
+//     stack arrays used for n < 4 rather than <= 4, since Go 1.25 and later
+//     also place a make of four pointers on the stack; the sleeping loop's
+//     check for cancellation before it parks, whose select sees the same
+//     cancellation.
+//   - A race window: the poll's second lookup of a point for
+//     WaitForSubmit differs only when the point is submitted between the
+//     first pass and the poll.
 package drmsyncobj

@@ -510,3 +510,46 @@ func TestTransferKeepsUnsignalledFence(t *testing.T) {
 	_, err = f.TimelineWait(nil, []Handle{dst}, []uint64{5}, 0, 0)
 	assert.NoError(t, err)
 }
+
+// enableOps signals its fence when signalling is enabled (enable_signaling
+// returning false: the hardware already passed it), so only a wait that
+// enables signalling sees it signalled.
+type enableOps struct{}
+
+func (enableOps) DriverName() string                 { return "unit" }
+func (enableOps) TimelineName(f *fence.Fence) string { return "u" }
+func (enableOps) EnableSignaling(*fence.Fence) bool  { return false }
+
+// A zero-timeout wait-all enables signalling on every fence, as the
+// kernel's wait loop does, and succeeds when that signals the last one.
+func TestPollEnablesSignalling(t *testing.T) {
+	f := NewFile()
+	sig, err := f.Create(CreateSignaled)
+	require.NoError(t, err)
+	h := mustCreate(t, f)
+	require.NoError(t, f.ImportFence(h, 0, fence.New(enableOps{}, nil, 1)))
+	first, err := f.Wait(nil, []Handle{sig, h}, 0, WaitAll)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(0), first)
+}
+
+// The package doc promises that a poll on four handles or fewer
+// allocates nothing; four is the edge.
+func TestPollOfFourHandlesDoesNotAllocate(t *testing.T) {
+	f := NewFile()
+	hs := make([]Handle, 4)
+	for i := range hs {
+		var err error
+		hs[i], err = f.Create(CreateSignaled)
+		require.NoError(t, err)
+	}
+	pend := mustCreate(t, f)
+	require.NoError(t, f.ImportFence(pend, 0, unitFence()))
+	hs[3] = pend
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := f.Wait(nil, hs, 0, WaitAll); err != syscall.ETIME {
+			t.Fatalf("wait: %v", err)
+		}
+	})
+	assert.Zero(t, allocs)
+}
