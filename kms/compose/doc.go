@@ -239,4 +239,7 @@
 //   - fillAxis's clamp to the framebuffer: the exact fraction it floors
 //     never leaves the source rectangle, which the device keeps inside
 //     the framebuffer, so the clamp is a guard that never acts.
+//   - A colour key on an 8-bit channel compared by its top byte (the
+//     deeper-channel rule) or by its whole 16-bit value: 8-bit values are
+//     byte times 257, so the two agree.
 package compose

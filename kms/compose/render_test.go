@@ -611,3 +611,37 @@ func TestRenderBadTiledLayoutIsEINVAL(t *testing.T) {
 		}
 	}
 }
+
+// Layer checks at their edges: a source rectangle must not be empty, and
+// destination coordinates may reach ±2^28 but not pass them.
+func TestRenderLayerEdges(t *testing.T) {
+	s := &Source{Format: fourcc.XRGB8888, Width: 4, Height: 4}
+	s.Planes[0] = SourcePlane{Data: make([]byte, 64), Stride: 16}
+	const m = 1 << 28
+	whole := device.Rect{X2: 4 << 16, Y2: 4 << 16}
+	cases := []struct {
+		name     string
+		src, dst device.Rect
+		ok       bool
+	}{
+		{"empty source width", device.Rect{X1: 1 << 16, X2: 1 << 16, Y2: 4 << 16}, device.Rect{X2: 1, Y2: 1}, false},
+		{"empty source height", device.Rect{Y1: 1 << 16, X2: 4 << 16, Y2: 1 << 16}, device.Rect{X2: 1, Y2: 1}, false},
+		{"left at -2^28", whole, device.Rect{X1: -m, X2: -m + 4, Y2: 4}, true},
+		{"left past -2^28", whole, device.Rect{X1: -m - 1, X2: -m + 3, Y2: 4}, false},
+		{"top at -2^28", whole, device.Rect{Y1: -m, Y2: -m + 4, X2: 4}, true},
+		{"top past -2^28", whole, device.Rect{Y1: -m - 1, Y2: -m + 3, X2: 4}, false},
+		{"right at 2^28", whole, device.Rect{X1: m - 4, X2: m, Y2: 4}, true},
+		{"right past 2^28", whole, device.Rect{X1: m - 3, X2: m + 1, Y2: 4}, false},
+		{"bottom at 2^28", whole, device.Rect{Y1: m - 4, Y2: m, X2: 4}, true},
+		{"bottom past 2^28", whole, device.Rect{Y1: m - 3, Y2: m + 1, X2: 4}, false},
+	}
+	for _, c := range cases {
+		l := Layer{Source: s, Src: c.src, Dst: c.dst, Alpha: 0xffff}
+		_, err := New(Options{}).Render(newTarget(t, fourcc.XRGB8888, 4, 4), []Layer{l})
+		if c.ok {
+			assert.NoError(t, err, c.name)
+		} else {
+			assert.ErrorIs(t, err, syscall.EINVAL, c.name)
+		}
+	}
+}
