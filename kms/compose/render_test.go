@@ -626,6 +626,8 @@ func TestRenderLayerEdges(t *testing.T) {
 	}{
 		{"empty source width", device.Rect{X1: 1 << 16, X2: 1 << 16, Y2: 4 << 16}, device.Rect{X2: 1, Y2: 1}, false},
 		{"empty source height", device.Rect{Y1: 1 << 16, X2: 4 << 16, Y2: 1 << 16}, device.Rect{X2: 1, Y2: 1}, false},
+		{"empty destination width", whole, device.Rect{X1: 2, X2: 2, Y2: 4}, true},
+		{"empty destination height", whole, device.Rect{Y1: 2, Y2: 2, X2: 4}, true},
 		{"left at -2^28", whole, device.Rect{X1: -m, X2: -m + 4, Y2: 4}, true},
 		{"left past -2^28", whole, device.Rect{X1: -m - 1, X2: -m + 3, Y2: 4}, false},
 		{"top at -2^28", whole, device.Rect{Y1: -m, Y2: -m + 4, X2: 4}, true},
@@ -638,6 +640,35 @@ func TestRenderLayerEdges(t *testing.T) {
 	for _, c := range cases {
 		l := Layer{Source: s, Src: c.src, Dst: c.dst, Alpha: 0xffff}
 		_, err := New(Options{}).Render(newTarget(t, fourcc.XRGB8888, 4, 4), []Layer{l})
+		if c.ok {
+			assert.NoError(t, err, c.name)
+		} else {
+			assert.ErrorIs(t, err, syscall.EINVAL, c.name)
+		}
+	}
+}
+
+// Targets at their edges: 1 to 32767 pixels a side, a stride of exactly
+// the minimum pitch and memory of exactly the size needed are accepted.
+func TestRenderTargetEdges(t *testing.T) {
+	const limit = 1<<15 - 1
+	exact := func(w, h int) *Target {
+		return &Target{Format: fourcc.XRGB8888, Width: w, Height: h, Stride: 4 * w, Data: make([]byte, 4*w*h)}
+	}
+	for _, c := range []struct {
+		name string
+		tg   *Target
+		ok   bool
+	}{
+		{"exact 3x2", exact(3, 2), true},
+		{"widest", exact(limit, 1), true},
+		{"tallest", exact(1, limit), true},
+		{"too wide", exact(limit+1, 1), false},
+		{"too tall", exact(1, limit+1), false},
+		{"stride below pitch", &Target{Format: fourcc.XRGB8888, Width: 3, Height: 2, Stride: 11, Data: make([]byte, 24)}, false},
+		{"one byte short", &Target{Format: fourcc.XRGB8888, Width: 3, Height: 2, Stride: 12, Data: make([]byte, 23)}, false},
+	} {
+		_, err := New(Options{}).Render(c.tg, nil)
 		if c.ok {
 			assert.NoError(t, err, c.name)
 		} else {
