@@ -60,12 +60,14 @@ func TestIsLaterBoundaries(t *testing.T) {
 // already passed is born late and never reported.
 func TestOrderCheckAroundTheLastSignalled(t *testing.T) {
 	w := captureWarnings(t)
+	before := WarningCount(WarnOutOfOrder) // kind 0, the lower edge of the counters
 	c := AllocContext()
 	require.NoError(t, New(testOps{}, c, 5).Signal())
 	f6 := New(testOps{}, c, 6) // one above the last signalled: pending, not passed
 	require.NoError(t, New(testOps{}, c, 7).Signal())
 	require.NoError(t, f6.Signal())
 	require.Equal(t, []WarningKind{WarnOutOfOrder}, w.kinds())
+	assert.Equal(t, before+1, WarningCount(WarnOutOfOrder))
 
 	// Signalling in order keeps the context's record moving: after 1 and
 	// 3, a late 2 is reported.
