@@ -455,3 +455,25 @@ func TestSplitsDoNotPinUnmappedMemory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint32(3), v)
 }
+
+// PAGE_ALIGN at the top of the address space: the last page-aligned value
+// is its own alignment, anything above it would wrap.
+func TestPageAlignAtTheTop(t *testing.T) {
+	top := uint64(math.MaxUint64) &^ (PageSize - 1)
+	for _, c := range []struct {
+		n, want uint64
+		ok      bool
+	}{
+		{0, 0, true},
+		{1, PageSize, true},
+		{PageSize, PageSize, true},
+		{top - PageSize + 1, top, true},
+		{top, top, true},
+		{top + 1, 0, false},
+		{math.MaxUint64, 0, false},
+	} {
+		got, ok := pageAlign(c.n)
+		assert.Equal(t, c.ok, ok, "%#x", c.n)
+		assert.Equal(t, c.want, got, "%#x", c.n)
+	}
+}
