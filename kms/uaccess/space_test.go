@@ -477,3 +477,19 @@ func TestPageAlignAtTheTop(t *testing.T) {
 		assert.Equal(t, c.want, got, "%#x", c.n)
 	}
 }
+
+// A mapping and its guard page must end at or below the top of the address
+// space. Reaching the top takes exabytes of churn, so the test starts the
+// allocator there.
+func TestMapAtTheTopOfTheAddressSpace(t *testing.T) {
+	s := New()
+	s.next = math.MaxUint64 - 2*PageSize // the page and its guard end exactly at the top
+	addr, err := s.Map(PageSize, ProtRead)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(math.MaxUint64-2*PageSize), addr)
+
+	s = New()
+	s.next = math.MaxUint64 - 2*PageSize + 1
+	_, err = s.Map(PageSize, ProtRead)
+	assert.ErrorIs(t, err, syscall.ENOMEM)
+}
