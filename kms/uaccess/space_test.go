@@ -493,3 +493,48 @@ func TestMapAtTheTopOfTheAddressSpace(t *testing.T) {
 	_, err = s.Map(PageSize, ProtRead)
 	assert.ErrorIs(t, err, syscall.ENOMEM)
 }
+
+// Copies that cross mapping boundaries (after mprotect split one mapping in
+// three) read and write each byte in the mapping that holds it.
+func TestCopyAcrossSplits(t *testing.T) {
+	s := New()
+	a, err := s.Map(3*PageSize, ProtRead|ProtWrite)
+	require.NoError(t, err)
+	want := make([]byte, 3*PageSize)
+	for i := range want {
+		want[i] = byte(i*7 + i/PageSize)
+	}
+	require.NoError(t, s.Protect(a+PageSize, PageSize, ProtRead|ProtWrite|ProtExec))
+	require.Len(t, s.maps, 3)
+	require.NoError(t, s.CopyToUser(a, want))
+	got := make([]byte, len(want))
+	require.NoError(t, s.CopyFromUser(got, a))
+	assert.Equal(t, want, got)
+	// A window from the middle of the first mapping to the middle of the
+	// last.
+	mid := make([]byte, 2*PageSize)
+	require.NoError(t, s.CopyFromUser(mid, a+PageSize/2))
+	assert.Equal(t, want[PageSize/2:PageSize/2+2*PageSize], mid)
+}
+
+// Lookups stay right when mappings go: an address in a hole, with one
+// mapping left or after the last-hit mapping was unmapped, is EFAULT.
+func TestLookupAfterUnmap(t *testing.T) {
+	s := New()
+	a, err := s.Map(PageSize, ProtRead|ProtWrite)
+	require.NoError(t, err)
+	b, err := s.Map(PageSize, ProtRead|ProtWrite)
+	require.NoError(t, err)
+	require.NoError(t, s.PutU32(a, 1))
+	require.NoError(t, s.PutU32(b, 2)) // the last hit is now b's mapping
+	require.NoError(t, s.Unmap(b, PageSize))
+	_, err = s.GetU32(b)
+	assert.Equal(t, syscall.EFAULT, err)
+	v, err := s.GetU32(a)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1), v)
+	_, err = s.GetU32(a + PageSize) // the guard page after the only mapping
+	assert.Equal(t, syscall.EFAULT, err)
+	_, err = s.GetU32(a - PageSize)
+	assert.Equal(t, syscall.EFAULT, err)
+}
