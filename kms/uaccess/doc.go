@@ -58,4 +58,21 @@
 //     and layout changes take it exclusively, so concurrent readers and
 //     writers of the same bytes see whole values. Lookups use a sorted
 //     mapping slice with binary search behind a last-hit cache.
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none changes a byte or an
+// errno a caller sees:
+//
+//   - Wrap checks at exactly 2^64-1-n in Protect, Unmap and span: a page-
+//     aligned address never equals that odd value, and nothing is mapped
+//     that high, so the neighbouring values get the same answer.
+//   - Memory only: which half of a split gets its own array, and when the
+//     larger half is copied to drop unused backing; Unmap's splice of zero
+//     mappings.
+//   - Hints: the last-hit cache taking a hit at a mapping's first byte or
+//     not (the binary search that follows finds the same mapping).
+//   - Indices never read: the -1 find and span return for a miss, which
+//     callers see only with ok false (find's, read as an index, starts a
+//     walk that meets the hole before the access's range).
 package uaccess
