@@ -370,8 +370,9 @@ func (s *atomicState) setConnector(i int, p *Property, v uint64) error {
 	return nil
 }
 
-// crtcFenceOps names out-fences as drm_crtc_fence_ops does: the driver,
-// then the CRTC's timeline.
+// crtcFenceOps names out-fences as drm_crtc_fence_ops and
+// drm_writeback_fence_ops do: the driver, then the CRTC's or the writeback
+// connector's timeline.
 type crtcFenceOps struct {
 	driver, timeline string
 }
@@ -382,6 +383,13 @@ func (o *crtcFenceOps) TimelineName(f *fence.Fence) string { return o.timeline }
 func (d *Device) newOutFence(c *CRTC) *fence.Fence {
 	c.fenceSeqno++
 	return fence.New(&crtcFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CRTC:%d-%s", c.id, c.name)}, c.fenceCtx, c.fenceSeqno)
+}
+
+// newWritebackFence is drm_writeback_get_out_fence: the writeback
+// connector's own context and seqno, and the timeline "CONNECTOR:<id>-<name>".
+func (d *Device) newWritebackFence(c *Connector) *fence.Fence {
+	c.wbFenceSeqno++
+	return fence.New(&crtcFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CONNECTOR:%d-%s", c.id, c.name)}, c.wbFenceCtx, c.wbFenceSeqno)
 }
 
 // prepareSignaling is the kernel's prepare_signaling: events and out-fences
@@ -411,10 +419,9 @@ func (s *atomicState) prepareSignaling() error {
 	for m := s.connMask & s.wbJobs; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
 		if ptr := s.wbFencePtr[i]; ptr != 0 {
-			c := s.conns[i].CRTC
 			var fe *fence.Fence
-			if c != nil && s.conns[i].WritebackFB != nil {
-				fe = s.d.newOutFence(c)
+			if s.conns[i].CRTC != nil && s.conns[i].WritebackFB != nil {
+				fe = s.d.newWritebackFence(s.d.connectors[i])
 			} else {
 				// The check refuses this commit (a job without a
 				// framebuffer, or a framebuffer without a CRTC); the fence

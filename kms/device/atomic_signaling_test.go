@@ -8,6 +8,7 @@ package device
 // (drm_atomic_uapi.c, drm_crtc.c, drm_writeback.c) and VKMS.
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 
@@ -283,6 +284,32 @@ func TestAtomicCRTCAndWritebackOutFences(t *testing.T) {
 	r.requireIdle()
 	assert.True(t, crtcSF.Fence().IsSignaled())
 	assert.True(t, wbSF.Fence().IsSignaled())
+
+	// Each has its own timeline, as drm_crtc_init_with_planes and
+	// drm_writeback_connector_init each allocate a fence context:
+	// "CRTC:<id>-<name>" and "CONNECTOR:<id>-<name>", seqnos counting
+	// per timeline from 1.
+	wb := r.d.Writeback()
+	cf, wf := crtcSF.Fence(), wbSF.Fence()
+	assert.Equal(t, fmt.Sprintf("CRTC:%d-crtc-0", r.crtc.id), cf.Ops().TimelineName(cf))
+	assert.Equal(t, fmt.Sprintf("CONNECTOR:%d-Writeback-1", wb.id), wf.Ops().TimelineName(wf))
+	assert.Equal(t, "headway-vkms", wf.Ops().DriverName())
+	assert.NotEqual(t, cf.Context(), wf.Context())
+	assert.Equal(t, uint64(1), wf.Seqno())
+
+	ptr, err := r.f.NewOutFencePtr()
+	require.NoError(t, err)
+	var req Request
+	req.Add(wb.id, wb.PropertyID("WRITEBACK_FB_ID"), uint64(r.fb(r.w, r.h, fourcc.XRGB8888)))
+	req.Add(wb.id, wb.PropertyID("WRITEBACK_OUT_FENCE_PTR"), ptr)
+	require.NoError(t, r.f.Commit(ctxT(t), &req, AtomicNonblock, 0))
+	next, err := r.f.TakeOutFence(ptr)
+	require.NoError(t, err)
+	defer next.Close()
+	assert.Equal(t, wf.Context(), next.Fence().Context())
+	assert.Equal(t, uint64(2), next.Fence().Seqno(), "the CRTC's fences do not advance the writeback timeline")
+	r.clk.Advance()
+	r.requireIdle()
 }
 
 // commitCRTCAndWritebackFences lights CRTC 0 and commits, nonblocking,

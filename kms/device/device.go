@@ -272,7 +272,11 @@ func (d *Device) build() error {
 		e := &Encoder{index: len(d.encoders), typ: EncoderTypeVirtual, possibleCRTCs: allCRTCs}
 		e.id = d.addObject(ObjectEncoder, e)
 		d.encoders = append(d.encoders, e)
-		c := &Connector{index: len(d.connectors), typ: ConnectorTypeWriteback, typeID: 1, name: "Writeback-1", encoder: e}
+		wbCtx, err := fence.AllocContexts(1)
+		if err != nil {
+			return fmt.Errorf("kms device: writeback fence context: %w", err)
+		}
+		c := &Connector{index: len(d.connectors), typ: ConnectorTypeWriteback, typeID: 1, name: "Writeback-1", encoder: e, wbFenceCtx: wbCtx[0]}
 		c.wbFormats = append([]fourcc.Format(nil), d.prof.Writeback.Formats...)
 		data := make([]byte, 0, 4*len(c.wbFormats))
 		for _, f := range c.wbFormats {

@@ -88,7 +88,10 @@
 // in-fence therefore delays the whole commit, as on hardware. At the flip
 // the scanout state changes, page-flip events (sequence and timestamp of
 // that vblank) are queued on the file, and out-fences signal with the
-// vblank's timestamp. A blocking commit returns after its flip. A commit
+// vblank's timestamp. Each CRTC's out-fences form a timeline of their own
+// ("CRTC:<id>-<name>"), and so do the writeback connector's
+// ("CONNECTOR:<id>-<name>"), as the kernel allocates one fence context
+// per CRTC and per writeback connector. A blocking commit returns after its flip. A commit
 // that touches no CRTC takes effect at once. Then, for every active CRTC
 // with an open CRC reader, the frame that vblank starts is handed to the
 // Composer and its CRC is added to the CRTC's ring tagged with the

@@ -101,6 +101,10 @@ type Connector struct {
 	props     []attached
 	wbFormats []fourcc.Format
 	wbBlob    *Blob
+	// The writeback connector's own fence timeline, as drm_writeback_connector
+	// has: a context of its own and a seqno per out-fence.
+	wbFenceCtx   *fence.Context
+	wbFenceSeqno uint64
 }
 
 // ID returns the connector's object id.

@@ -78,4 +78,18 @@
 // (Status tells which), as poll on a sync_file does; ETIME at the deadline;
 // ERESTARTSYS joined with ctx.Err() when ctx ends first; EBADF on a closed
 // File. Deadlines are absolute CLOCK_MONOTONIC nanoseconds (fence.Now).
+//
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why:
+//
+//   - "fd < 0" as "fd <= 0", in Import, PointFence and each File method's
+//     closed check: they differ only for descriptor 0, which a test cannot
+//     borrow without racing the rest of the process for that number.
+//   - Same result either way: an empty SCM_RIGHTS message for a fence of
+//     no points; Status's st < 0 as <= 0 (a 0 has returned before).
+//   - Kernel sync_files only: whether the anon inode is named sync_file,
+//     and the error a signalled kernel sync_file carries. No CI machine
+//     has a source of kernel sync_files (sw_sync needs debugfs, udmabuf a
+//     device node), so those lines run only on machines that do.
 package syncfd
