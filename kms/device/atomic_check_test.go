@@ -153,9 +153,11 @@ func TestAtomicVRREnabledReadsBack(t *testing.T) {
 
 // GAMMA_LUT: a blob that is not whole struct drm_color_lut entries is
 // EINVAL when set (drm_atomic_replace_property_blob_from_id with
-// expected_elem_size); VKMS refuses more than VKMS_LUT_SIZE (256) entries
-// (vkms_atomic_check) and takes a full-size LUT, which then reads back as
-// the CRTC's GAMMA_LUT; 0 removes it.
+// expected_elem_size). The entry count is the driver's: VKMS refuses more
+// than VKMS_LUT_SIZE (256) entries and takes fewer (vkms_atomic_check);
+// i915 (check_lut_size) and rcar-du (rcar_du_cmm_check) take exactly
+// GAMMA_LUT_SIZE. An accepted LUT reads back as the CRTC's GAMMA_LUT; 0
+// removes it.
 func TestAtomicGammaLUT(t *testing.T) {
 	lut := func(r *rig, bytes int) uint64 {
 		id, err := r.f.CreateBlob(make([]byte, bytes))
@@ -163,18 +165,24 @@ func TestAtomicGammaLUT(t *testing.T) {
 		return uint64(id)
 	}
 	for _, c := range []struct {
-		name  string
-		bytes int
-		errno syscall.Errno
+		profile, name string
+		bytes         int
+		errno         syscall.Errno
 	}{
-		{"FullSize", 256 * ColorLUTSize, 0},
-		{"OneEntryTooMany", 257 * ColorLUTSize, syscall.EINVAL},
-		{"HalfAnEntry", 255*ColorLUTSize + ColorLUTSize/2, syscall.EINVAL},
-		{"OneByte", 1, syscall.EINVAL},
+		{"vkms", "FullSize", 256 * ColorLUTSize, 0},
+		{"vkms", "OneEntryTooMany", 257 * ColorLUTSize, syscall.EINVAL},
+		{"vkms", "OneEntryShort", 255 * ColorLUTSize, 0},
+		{"vkms", "OneEntry", ColorLUTSize, 0},
+		{"vkms", "HalfAnEntry", 255*ColorLUTSize + ColorLUTSize/2, syscall.EINVAL},
+		{"vkms", "OneByte", 1, syscall.EINVAL},
+		{"intel-like", "FullSize", 1024 * ColorLUTSize, 0},
+		{"intel-like", "OneEntryShort", 1023 * ColorLUTSize, syscall.EINVAL},
+		{"intel-like", "OneEntryTooMany", 1025 * ColorLUTSize, syscall.EINVAL},
+		{"rcar-like", "FullSize", 256 * ColorLUTSize, 0},
+		{"rcar-like", "OneEntryShort", 255 * ColorLUTSize, syscall.EINVAL},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			r, _ := kaLitRig(t, "vkms")
-			require.Equal(t, uint32(256), r.d.prof.CRTCs.GammaLUTSize, "vkms's VKMS_LUT_SIZE")
+		t.Run(c.profile+"/"+c.name, func(t *testing.T) {
+			r, _ := kaLitRig(t, c.profile)
 			id := lut(r, c.bytes)
 			var req Request
 			r.kaSet(&req, r.crtc.id, r.crtc, "GAMMA_LUT", id)

@@ -67,9 +67,16 @@ func (s *atomicState) check() error {
 	for m := s.crtcMask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
 		ns := &s.crtcs[i]
-		if ns.GammaLUT != nil && uint32(len(ns.GammaLUT.data)/ColorLUTSize) != d.prof.CRTCs.GammaLUTSize {
-			return fmt.Errorf("atomic check: CRTC %d: GAMMA_LUT has %d entries, GAMMA_LUT_SIZE is %d: %w",
-				d.crtcs[i].id, len(ns.GammaLUT.data)/ColorLUTSize, d.prof.CRTCs.GammaLUTSize, syscall.EINVAL)
+		if ns.GammaLUT != nil {
+			n, size := uint32(len(ns.GammaLUT.data)/ColorLUTSize), d.prof.CRTCs.GammaLUTSize
+			if n > size || (n != size && !d.prof.CRTCs.GammaLUTAtMost) {
+				rule := "exactly"
+				if d.prof.CRTCs.GammaLUTAtMost {
+					rule = "at most"
+				}
+				return fmt.Errorf("atomic check: CRTC %d: GAMMA_LUT has %d entries, the driver takes %s GAMMA_LUT_SIZE (%d): %w",
+					d.crtcs[i].id, n, rule, size, syscall.EINVAL)
+			}
 		}
 		s.normalizeZpos(i)
 	}

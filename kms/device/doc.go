@@ -57,7 +57,9 @@
 //     per plane the profile's size limits (framebuffer, source and
 //     destination: EINVAL) and then drm_atomic_helper_check_plane_state
 //     (scaling outside the profile's limits: ERANGE; clipping to the mode;
-//     VKMS's can_position and can_update_disabled), the GAMMA_LUT size, zpos normalisation (zpos, then plane id), and finally
+//     VKMS's can_position and can_update_disabled), the GAMMA_LUT entry
+//     count (at most GAMMA_LUT_SIZE or exactly it, as the profile's driver
+//     checks: EINVAL), zpos normalisation (zpos, then plane id), and finally
 //     EINVAL for a modeset without ALLOW_MODESET.
 //  5. TEST_ONLY stops here: nothing changes, no fence or event is created.
 //     A real commit that fails undoes step 3 (complete_signaling: -1 is

@@ -35,7 +35,9 @@
 // "plane primary|overlay|cursor" sections with crtcs, count, formats
 // ("formats F... : M..." adds every pair; repeat the line for other
 // combinations), zpos, rotation, scaling, max-fb, max-src, max-dst, blend,
-// alpha, color-encoding, color-range and colorkey. Names are the ones
+// alpha, color-encoding, color-range and colorkey. "gamma-lut-size N" may
+// end in "exact" (the default: a GAMMA_LUT blob has N entries, as i915
+// and rcar-du check) or "at-most" (1 to N entries, as VKMS checks). Names are the ones
 // people know: formats and modifiers as modifiers/fourcc and
 // modifiers/modifier parse them (libdrm names, macro names, hex), rotation
 // as the DRM_MODE_ macro suffixes, blend modes as the kernel's enum names.

@@ -226,6 +226,18 @@ func (ps *parser) top(n int, key, rest string, args []string) error {
 		ps.p.CRTCs.Count = int(v)
 		ps.crtcsSet = true
 	case "gamma-lut-size":
+		// "gamma-lut-size N [exact|at-most]": how many entries a GAMMA_LUT
+		// blob must have, exactly N (the default) or 1 to N.
+		if len(args) == 2 {
+			switch args[1] {
+			case "exact":
+			case "at-most":
+				ps.p.CRTCs.GammaLUTAtMost = true
+			default:
+				return fmt.Errorf("%q: want exact or at-most", args[1])
+			}
+			args = args[:1]
+		}
 		var v uint64
 		v, err = oneUint(args, 0, 1<<20)
 		ps.p.CRTCs.GammaLUTSize = uint32(v)

@@ -49,7 +49,11 @@ type Mode struct {
 type CRTCs struct {
 	Count        int
 	GammaLUTSize uint32 // GAMMA_LUT_SIZE; 0 means no GAMMA_LUT property
-	CursorWidth  uint32 // DRM_CAP_CURSOR_WIDTH
+	// GammaLUTAtMost says a GAMMA_LUT blob may have fewer entries than
+	// GAMMA_LUT_SIZE (vkms_atomic_check); without it the count must be
+	// exact (i915's check_lut_size, rcar_du_cmm_check).
+	GammaLUTAtMost bool
+	CursorWidth    uint32 // DRM_CAP_CURSOR_WIDTH
 	CursorHeight uint32 // DRM_CAP_CURSOR_HEIGHT
 }
 

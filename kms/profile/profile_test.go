@@ -82,6 +82,7 @@ func TestVKMS(t *testing.T) {
 	assert.Equal(t, Cursor, p.Planes[9].Type)
 	assert.Equal(t, 1, p.CRTCs.Count)
 	assert.Equal(t, uint32(256), p.CRTCs.GammaLUTSize)
+	assert.True(t, p.CRTCs.GammaLUTAtMost, "vkms_atomic_check refuses only more than VKMS_LUT_SIZE")
 	for _, pl := range p.Planes {
 		assert.Equal(t, []modifier.Modifier{modifier.Linear}, pl.Modifiers)
 		assert.Len(t, pl.Formats, 22)
@@ -274,6 +275,22 @@ formats XRGB8888 : Y_TILED
 // TestParseOrderCanonical: a format listing modifiers in another order
 // than the plane's first-use order is stored in the plane's order, which
 // is what its IN_FORMATS blob decodes to.
+func TestParseGammaLUTRule(t *testing.T) {
+	for _, c := range []struct {
+		line   string
+		atMost bool
+	}{
+		{"gamma-lut-size 256", false},
+		{"gamma-lut-size 256 exact", false},
+		{"gamma-lut-size 256 at-most", true},
+	} {
+		p, err := Parse(strings.NewReader(strings.Replace(minimal, "crtc-count 1", "crtc-count 1\n"+c.line, 1)))
+		require.NoError(t, err, c.line)
+		assert.Equal(t, uint32(256), p.CRTCs.GammaLUTSize, c.line)
+		assert.Equal(t, c.atMost, p.CRTCs.GammaLUTAtMost, c.line)
+	}
+}
+
 func TestParseOrderCanonical(t *testing.T) {
 	src := strings.Replace(minimal, "formats XRGB8888 : LINEAR", "formats XRGB8888 : LINEAR X_TILED\nformats ARGB8888 : X_TILED LINEAR", 1)
 	p, err := Parse(strings.NewReader(src))
@@ -334,6 +351,8 @@ func TestParseErrors(t *testing.T) {
 		{"too many planes", add("plane overlay\ncrtcs all\nformats XRGB8888 : LINEAR\nmax-fb 8x8\ncount 32\n"), 10, "plane 1"},
 		{"no primary for crtc", strings.Replace(sub("crtc-count 1", "crtc-count 2"), "crtcs all", "crtcs 0", 1), 0, "plane"},
 		{"writeback format", sub("crtc-count 1", "crtc-count 1\nwriteback XRGB9999"), 4, "writeback"},
+		{"gamma rule", sub("crtc-count 1", "crtc-count 1\ngamma-lut-size 256 at-least"), 4, "gamma-lut-size"},
+		{"gamma extra word", sub("crtc-count 1", "crtc-count 1\ngamma-lut-size 256 exact exact"), 4, "gamma-lut-size"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,7 +8,7 @@
 name vkms
 description Virtual KMS: primary, 8 overlays and cursor, linear only, writeback
 crtc-count 1
-gamma-lut-size 256
+gamma-lut-size 256 at-most
 cursor-max 64x64
 writeback ARGB8888 XRGB8888 XRGB16161616 ARGB16161616 RGB565
 
