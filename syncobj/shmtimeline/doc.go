@@ -85,6 +85,7 @@
 // with it raised to an hour: a lost wake (a missing cancel hook, Close
 // kicking the wrong slots) hangs the test rather than arriving a second
 // late. Mutants that only change how often a sleep ends early, such as
-// the recheck added to or subtracted from the clock, stay alive: they
-// cost CPU, never a result.
+// the recheck added to or subtracted from the clock, or a Signal to the
+// current value publishing a change anyway (waiters wake, recheck and
+// sleep again), stay alive: they cost CPU, never a result.
 package shmtimeline
