@@ -87,9 +87,13 @@
 //     closed check: they differ only for descriptor 0, which a test cannot
 //     borrow without racing the rest of the process for that number.
 //   - Same result either way: an empty SCM_RIGHTS message for a fence of
-//     no points; Status's st < 0 as <= 0 (a 0 has returned before).
+//     no points; Status's st < 0 as <= 0 (a 0 has returned before); a
+//     poll deadline equal to now (ETIME either way) and the hundred-year
+//     cut-off for "no deadline"; the byte count in the error text for an
+//     unterminated name.
 //   - Kernel sync_files only: whether the anon inode is named sync_file,
-//     and the error a signalled kernel sync_file carries. No CI machine
+//     the second FILE_INFO call for the fences, and the error a signalled
+//     kernel sync_file carries. No CI machine
 //     has a source of kernel sync_files (sw_sync needs debugfs, udmabuf a
 //     device node), so those lines run only on machines that do.
 package syncfd
