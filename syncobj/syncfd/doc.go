@@ -83,14 +83,18 @@
 //
 // gremlins' mutants that no test kills, and why:
 //
-//   - "fd < 0" as "fd <= 0", in Import, PointFence and each File method's
-//     closed check: they differ only for descriptor 0, which a test cannot
+//   - "fd < 0" as "fd <= 0", in Import, PointFence, Merge and each File
+//     method's closed check: they differ only for descriptor 0, which a test cannot
 //     borrow without racing the rest of the process for that number.
 //   - Same result either way: an empty SCM_RIGHTS message for a fence of
 //     no points; Status's st < 0 as <= 0 (a 0 has returned before); a
 //     poll deadline equal to now (ETIME either way) and the hundred-year
-//     cut-off for "no deadline"; the byte count in the error text for an
-//     unterminated name.
+//     cut-off for "no deadline" (its comparison and its size); a poll
+//     that reports no ready fd (n > 0 as >= 0: no revents then); the
+//     byte count in the error text for an unterminated name.
+//   - Locking only: Merge taking the second File's lock when it is the
+//     first (a read lock taken twice) or skipping it (a race no test can
+//     stage deterministically).
 //   - Kernel sync_files only: whether the anon inode is named sync_file,
 //     the second FILE_INFO call for the fences, and the error a signalled
 //     kernel sync_file carries. No CI machine
