@@ -87,5 +87,11 @@
 // late. Mutants that only change how often a sleep ends early, such as
 // the recheck added to or subtracted from the clock, or a Signal to the
 // current value publishing a change anyway (waiters wake, recheck and
-// sleep again), stay alive: they cost CPU, never a result.
+// sleep again), stay alive: they cost CPU, never a result. So do the
+// fallback for kernels without futex_waitv (before 5.16), which the test
+// machines do not run; the shard load count that only spreads timelines
+// over shards; and Close's bookkeeping after the unmap (the error it
+// keeps when both munmap and close fail, which neither does for a page
+// this package mapped, and the -1 it stores in a field Fd no longer
+// reads).
 package shmtimeline

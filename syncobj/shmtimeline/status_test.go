@@ -28,6 +28,13 @@ func TestAbandonWithErrorCarriesErrno(t *testing.T) {
 	st, err := peer.PointStatus(4)
 	require.NoError(t, err)
 	assert.Equal(t, -int32(syscall.EIO), st)
+
+	// MAX_ERRNO itself is an error dma_fence_set_error takes.
+	last := mustCreate(t)
+	require.NoError(t, last.AbandonWithError(4095))
+	st, err = last.PointStatus(1)
+	require.NoError(t, err)
+	assert.Equal(t, int32(-4095), st)
 }
 
 func TestPointStatus(t *testing.T) {
