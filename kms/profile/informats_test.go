@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"syscall"
@@ -63,6 +64,12 @@ func TestEncodeInFormatsExactBytes(t *testing.T) {
 	got2, err := AppendInFormats(prefix, list)
 	require.NoError(t, err)
 	assert.Equal(t, append([]byte{0xaa, 0xbb}, want...), got2)
+
+	// A full dst longer than the blob grows into a new array too.
+	long := bytes.Repeat([]byte{0xcc}, 64)
+	got3, err := AppendInFormats(long[:64:64], list)
+	require.NoError(t, err)
+	assert.Equal(t, append(bytes.Repeat([]byte{0xcc}, 64), want...), got3)
 }
 
 func formatsN(n int) []FormatModifiers {
@@ -87,6 +94,12 @@ func TestInFormatsRoundTrip(t *testing.T) {
 		{"no modifiers for a format", []FormatModifiers{
 			{Format: 0x34325258, Modifiers: []modifier.Modifier{modifier.Linear}},
 			{Format: 0x34325241, Modifiers: []modifier.Modifier{}},
+		}},
+		{"a modifier first used by a later format", []FormatModifiers{
+			{Format: 0x34325258, Modifiers: []modifier.Modifier{modifier.Linear}},
+			{Format: 0x34325241, Modifiers: []modifier.Modifier{modifier.Linear}},
+			{Format: 0x3231564e, Modifiers: []modifier.Modifier{modifier.IntelXTiled}},
+			{Format: 0x34324241, Modifiers: []modifier.Modifier{modifier.Linear, modifier.IntelXTiled}},
 		}},
 		{"odd format count", formatsN(5)},
 		{"even format count", formatsN(6)},
