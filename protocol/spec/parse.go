@@ -172,35 +172,40 @@ func buildInterface(raw *xmlInterface) (*Interface, error) {
 	}
 	iface := &Interface{Name: name, Version: v}
 	wrap := func(err error) error { return fmt.Errorf("interface %s: %w", name, err) }
+	// Name sets keep duplicate checks linear: a file may hold a hundred
+	// thousand elements, and a hostile one must not cost quadratic time.
+	names := map[string]map[string]struct{}{"request": {}, "event": {}, "enum": {}}
 	for k := range raw.Elements {
 		el := &raw.Elements[k]
-		switch el.XMLName.Local {
+		switch kind := el.XMLName.Local; kind {
 		case "request", "event":
-			isReq := el.XMLName.Local == "request"
+			isReq := kind == "request"
 			list := &iface.Events
 			if isReq {
 				list = &iface.Requests
 			}
-			m, err := buildMessage(el, iface, isReq, *list)
+			if len(*list) == 1<<16 {
+				return nil, wrap(invalid("more messages than 16-bit opcodes can address"))
+			}
+			m, err := buildMessage(el, iface, isReq, *list, names[kind])
 			if err != nil {
 				return nil, wrap(err)
 			}
 			*list = append(*list, m)
 		case "enum":
-			e, err := buildEnum(el, iface)
+			e, err := buildEnum(el, iface, names[kind])
 			if err != nil {
 				return nil, wrap(err)
 			}
 			iface.Enums = append(iface.Enums, e)
 		}
 	}
-	if len(iface.Requests) > 1<<16 || len(iface.Events) > 1<<16 {
-		return nil, wrap(invalid("more messages than 16-bit opcodes can address"))
-	}
 	return iface, nil
 }
 
-func buildMessage(el *xmlElement, iface *Interface, isReq bool, prev []Message) (Message, error) {
+// buildMessage builds the next message of its kind after prev; seen holds
+// the names of prev and gains this one's.
+func buildMessage(el *xmlElement, iface *Interface, isReq bool, prev []Message, seen map[string]struct{}) (Message, error) {
 	kind := "event"
 	if isReq {
 		kind = "request"
@@ -213,9 +218,10 @@ func buildMessage(el *xmlElement, iface *Interface, isReq bool, prev []Message) 
 	if err := checkIdent(m.Name, false); err != nil {
 		return Message{}, wrap(err)
 	}
-	if findMessage(prev, m.Name) != nil {
+	if _, dup := seen[m.Name]; dup {
 		return Message{}, wrap(invalid("duplicate %s name", kind))
 	}
+	seen[m.Name] = struct{}{}
 	if el.Type != nil {
 		if *el.Type != "destructor" {
 			return Message{}, wrap(invalid("unknown message type %q", *el.Type))
@@ -235,6 +241,11 @@ func buildMessage(el *xmlElement, iface *Interface, isReq bool, prev []Message) 
 	// knows exactly a prefix of the opcodes.
 	if n := len(prev); n > 0 && m.Since < prev[n-1].Since {
 		return Message{}, wrap(invalid("since %d is below the previous %s's since %d", m.Since, kind, prev[n-1].Since))
+	}
+	// Each argument is at least one wire argument: refusing too many
+	// before the pairwise duplicate check bounds that check.
+	if len(el.Args) > MaxWireArgs {
+		return Message{}, wrap(invalid("%d arguments, libwayland handles at most %d", len(el.Args), MaxWireArgs))
 	}
 	for k := range el.Args {
 		a, err := buildArg(&el.Args[k])
@@ -319,7 +330,9 @@ func buildArg(raw *xmlArg) (Arg, error) {
 	return a, nil
 }
 
-func buildEnum(el *xmlElement, iface *Interface) (Enum, error) {
+// buildEnum builds an enum of iface; seen holds the names of its enums so
+// far and gains this one's.
+func buildEnum(el *xmlElement, iface *Interface, seen map[string]struct{}) (Enum, error) {
 	if el.Name == nil {
 		return Enum{}, invalid("enum has no name")
 	}
@@ -328,9 +341,10 @@ func buildEnum(el *xmlElement, iface *Interface) (Enum, error) {
 	if err := checkIdent(e.Name, true); err != nil {
 		return Enum{}, wrap(err)
 	}
-	if iface.Enum(e.Name) != nil {
+	if _, dup := seen[e.Name]; dup {
 		return Enum{}, wrap(invalid("duplicate enum name"))
 	}
+	seen[e.Name] = struct{}{}
 	if el.Bitfield != nil {
 		switch *el.Bitfield {
 		case "true":
@@ -347,6 +361,7 @@ func buildEnum(el *xmlElement, iface *Interface) (Enum, error) {
 	if len(el.Entries) == 0 {
 		return Enum{}, wrap(invalid("enum has no entries"))
 	}
+	entries := make(map[string]struct{}, len(el.Entries))
 	for k := range el.Entries {
 		raw := &el.Entries[k]
 		if raw.Name == nil {
@@ -357,9 +372,10 @@ func buildEnum(el *xmlElement, iface *Interface) (Enum, error) {
 		if err := checkIdent(en.Name, true); err != nil {
 			return Enum{}, ewrap(err)
 		}
-		if e.Entry(en.Name) != nil {
+		if _, dup := entries[en.Name]; dup {
 			return Enum{}, ewrap(invalid("duplicate entry name"))
 		}
+		entries[en.Name] = struct{}{}
 		if raw.Value == nil {
 			return Enum{}, ewrap(invalid("no value"))
 		}

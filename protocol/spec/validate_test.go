@@ -2,6 +2,7 @@ package spec_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -134,6 +135,30 @@ func TestParseTooLarge(t *testing.T) {
 	_, err := spec.Parse(strings.NewReader(big))
 	require.ErrorIs(t, err, spec.ErrInvalid)
 	assert.Contains(t, err.Error(), "larger than")
+
+	// A file of exactly MaxFileSize bytes is read whole.
+	doc := iface(`<request name="r"/>`)
+	exact := doc + strings.Repeat(" ", spec.MaxFileSize-len(doc))
+	_, err = spec.Parse(strings.NewReader(exact))
+	require.NoError(t, err)
+}
+
+// Opcodes are 16 bits: an interface may have 65536 requests and 65536
+// events, not one more.
+func TestParseOpcodeLimit(t *testing.T) {
+	messages := func(kind string, n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "<%s name=\"m%d\"/>", kind, i)
+		}
+		return b.String()
+	}
+	for _, kind := range []string{"request", "event"} {
+		_, err := spec.Parse(strings.NewReader(iface(messages(kind, 1<<16))))
+		require.NoError(t, err, "%d %ss", 1<<16, kind)
+		_, err = spec.Parse(strings.NewReader(iface(messages(kind, 1<<16+1))))
+		require.ErrorIs(t, err, spec.ErrInvalid, "%d %ss", 1<<16+1, kind)
+	}
 }
 
 // Parse leaves foreign references to the set; NewSet resolves or refuses them.
