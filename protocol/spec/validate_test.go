@@ -217,3 +217,26 @@ func TestLoadErrors(t *testing.T) {
 	require.ErrorIs(t, err, spec.ErrInvalid)
 	assert.Contains(t, err.Error(), "bad.xml")
 }
+
+// libwayland's WL_CLOSURE_MAX_ARGS (20) wire arguments fit a message; one
+// more does not, whether it comes from a plain argument or from an untyped
+// new_id, which counts three.
+func TestParseArgumentLimit(t *testing.T) {
+	args := func(n int, extra string) string {
+		var b strings.Builder
+		b.WriteString(`<request name="r">`)
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, `<arg name="a%d" type="uint"/>`, i)
+		}
+		b.WriteString(extra + `</request>`)
+		return b.String()
+	}
+	_, err := spec.Parse(strings.NewReader(iface(args(spec.MaxWireArgs, ""))))
+	require.NoError(t, err)
+	_, err = spec.Parse(strings.NewReader(iface(args(spec.MaxWireArgs+1, ""))))
+	require.ErrorIs(t, err, spec.ErrInvalid)
+	_, err = spec.Parse(strings.NewReader(iface(args(spec.MaxWireArgs-3, `<arg name="id" type="new_id"/>`))))
+	require.NoError(t, err)
+	_, err = spec.Parse(strings.NewReader(iface(args(spec.MaxWireArgs-2, `<arg name="id" type="new_id"/>`))))
+	require.ErrorIs(t, err, spec.ErrInvalid)
+}
