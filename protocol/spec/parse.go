@@ -317,7 +317,7 @@ func buildArg(raw *xmlArg) (Arg, error) {
 			return Arg{}, wrap(invalid("enum attribute on %s argument (only int and uint)", t))
 		}
 		ifacePart, enumPart := splitEnumRef(*raw.Enum)
-		if ifacePart != "" {
+		if strings.ContainsRune(*raw.Enum, '.') { // ".e" names no interface
 			if err := checkIdent(ifacePart, false); err != nil {
 				return Arg{}, wrap(fmt.Errorf("enum reference: %w", err))
 			}

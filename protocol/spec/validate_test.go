@@ -82,6 +82,7 @@ func TestParseErrors(t *testing.T) {
 		{"bitfield bad value", iface(`<enum name="e" bitfield="1"><entry name="a" value="1"/></enum>`), "true or false"},
 		{"local enum missing", iface(`<request name="r"><arg name="a" type="uint" enum="nope"/></request>`), "enum nope is not defined"},
 		{"qualified enum missing", iface(`<request name="r"><arg name="a" type="uint" enum="t_a.nope"/></request>`), "enum t_a.nope is not defined"},
+		{"enum reference without interface", iface(`<enum name="e"><entry name="a" value="0"/></enum><request name="r"><arg name="a" type="uint" enum=".e"/></request>`), "empty name"},
 		{"enum empty", iface(`<enum name="e"></enum>`), "no entries"},
 		{"entry no value", iface(`<enum name="e"><entry name="a"/></enum>`), "no value"},
 		{"entry value too big", iface(`<enum name="e"><entry name="a" value="0x100000000"/></enum>`), "32-bit"},
