@@ -241,3 +241,14 @@ func TestParseArgumentLimit(t *testing.T) {
 	_, err = spec.Parse(strings.NewReader(iface(args(spec.MaxWireArgs-2, `<arg name="id" type="new_id"/>`))))
 	require.ErrorIs(t, err, spec.ErrInvalid)
 }
+
+// Type names and signature letters for every type, and the fallbacks just
+// past the last one.
+func TestArgTypePastTheLast(t *testing.T) {
+	assert.Equal(t, "uint", spec.ArgUint.String())
+	assert.Equal(t, byte('u'), spec.ArgUint.Code())
+	assert.Equal(t, "fd", spec.ArgFD.String())
+	assert.Equal(t, byte('h'), spec.ArgFD.Code())
+	assert.Equal(t, "invalid", (spec.ArgFD + 1).String())
+	assert.Equal(t, byte('!'), (spec.ArgFD + 1).Code())
+}
