@@ -421,3 +421,32 @@ func TestCanSampleRefusesHugeProbe(t *testing.T) {
 	assert.ErrorIs(t, err, syscall.EINVAL)
 	assert.NoError(t, CanSample(mustFormat(t, "XRGB8888"), modifier.NVIDIABlockLinear2D(0, 1, 2, 6, 5)))
 }
+
+// Values at the edges the parser promises: names of 1 to 64 characters
+// from [a-z0-9-] not starting with '-', refresh rates of 1 to 1000 Hz, and
+// modes that differ in any one of width, height and refresh.
+func TestParseEdges(t *testing.T) {
+	parse := func(src string) error {
+		_, err := Parse(strings.NewReader(src))
+		return err
+	}
+	name := func(n string) string { return strings.Replace(minimal, "name test", "name "+n, 1) }
+	for _, ok := range []string{strings.Repeat("a", 64), "a", "z", "0", "9", "a-9"} {
+		assert.NoError(t, parse(name(ok)), "name %q", ok)
+	}
+	for _, bad := range []string{strings.Repeat("a", 65), "-a", "a`", "a{", "a/", "a:", "aA"} {
+		assert.ErrorIs(t, parse(name(bad)), ErrInvalidProfile, "name %q", bad)
+	}
+	mode := func(m string) string { return strings.Replace(minimal, "mode 640x480@60 preferred", m, 1) }
+	for _, ok := range []string{"mode 640x480@1", "mode 640x480@1000"} {
+		assert.NoError(t, parse(mode(ok)), ok)
+	}
+	for _, bad := range []string{"mode 640x480@0", "mode 640x480@1001"} {
+		assert.ErrorIs(t, parse(mode(bad)), ErrInvalidProfile, bad)
+	}
+	distinct := "mode 640x480@60 preferred\nmode 640x480@75\nmode 640x400@60\nmode 800x480@60"
+	p, err := Parse(strings.NewReader(mode(distinct)))
+	require.NoError(t, err)
+	assert.Len(t, p.Connectors[0].Modes, 4)
+	assert.ErrorIs(t, parse(mode("mode 640x480@60 preferred\nmode 640x480@60")), ErrInvalidProfile)
+}
