@@ -37,6 +37,8 @@ const dmaXML = `<protocol name="dma">
       <arg name="fd" type="fd"/>
       <arg name="size" type="uint"/>
       <arg name="other" type="object" interface="zz_params" allow-null="true"/>
+      <arg name="label" type="string" allow-null="true"/>
+      <arg name="title" type="string"/>
     </event>
     <enum name="error"><entry name="plane_idx" value="1"/></enum>
   </interface>
@@ -73,9 +75,13 @@ func TestClientEmission(t *testing.T) {
 		`_ = unix.Close(vFd)`,
 		`func (p *ZzParams) SetTableHandler(f func(ZzParamsTableEvent))`,
 		`ZzParamsErrorPlaneIdx ZzParamsError = 1`,
+		// Only a nullable string carries its own "was it null" flag.
+		"Label   string\n\tLabelOk bool\n\tTitle   string\n}",
 	} {
 		assert.Contains(t, out, want)
 	}
+	assert.NotContains(t, out, "OtherOk")
+	assert.NotContains(t, out, "TitleOk")
 	// The nil check runs before the new proxy is registered.
 	assert.Less(t, indexOf(out, `if surface == nil`), indexOf(out, `buffer := client.NewBuffer`))
 }

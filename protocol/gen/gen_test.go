@@ -43,6 +43,8 @@ func TestParam(t *testing.T) {
 		"wire":      "wire_",
 		"fmt":       "fmt_",
 		"2d":        "arg2d",
+		"0d":        "arg0d",
+		"9d":        "arg9d",
 		"":          "arg_",
 	} {
 		assert.Equal(t, want, Param(in), in)
