@@ -264,3 +264,30 @@ func TestFilesUnknownMode(t *testing.T) {
 }
 
 var generatedModes = []string{"server", "client"}
+
+// A protocol whose messages name no interfaces needs no init function.
+func TestServerWithoutCrossReferences(t *testing.T) {
+	set := testSet(t, `<protocol name="core"><interface name="t_buffer" version="1">
+		<request name="destroy" type="destructor"/><event name="done"><arg name="v" type="uint"/></event>
+	</interface></protocol>`)
+	src, err := Server(set, "core", testPkgs)
+	require.NoError(t, err)
+	assert.NotContains(t, string(src), "func init()")
+}
+
+// Imports come in goimports' groups: the standard library, a blank line,
+// the rest; a blank line only between two non-empty groups.
+func TestWriteImports(t *testing.T) {
+	for _, c := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"fmt", "syscall"}, "\t\"fmt\"\n\t\"syscall\"\n"},
+		{[]string{"github.com/x/y"}, "\t\"github.com/x/y\"\n"},
+		{[]string{"fmt", "github.com/x/y"}, "\t\"fmt\"\n\n\t\"github.com/x/y\"\n"},
+	} {
+		var b bytes.Buffer
+		writeImports(&b, c.paths)
+		assert.Equal(t, c.want, b.String(), "%v", c.paths)
+	}
+}
