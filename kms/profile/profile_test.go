@@ -449,4 +449,12 @@ func TestParseEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Connectors[0].Modes, 4)
 	assert.ErrorIs(t, parse(mode("mode 640x480@60 preferred\nmode 640x480@60")), ErrInvalidProfile)
+
+	// Scaling limits must bracket 1.0, which either may equal.
+	for _, ok := range []string{"scaling 1 1", "scaling 1 4", "scaling 1/4 1"} {
+		assert.NoError(t, parse(minimal+ok+"\n"), ok)
+	}
+	for _, bad := range []string{"scaling 2 4", "scaling 1/4 1/2"} {
+		assert.ErrorIs(t, parse(minimal+bad+"\n"), ErrInvalidProfile, bad)
+	}
 }
