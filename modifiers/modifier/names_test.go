@@ -155,6 +155,9 @@ func TestParseAccepts(t *testing.T) {
 		{"ARM_P0=CU_16,P12=CU_24,SCAN", ARMAFRC(ARMAFRCMode(AFRCCUSize16, AFRCCUSize24, true))},
 		{"NVIDIA_BLOCK_LINEAR_2D,HEIGHT=4,KIND=254,GEN=2,SECTOR=1,COMPRESSION=0", NVIDIABlockLinear2D(0, 1, 2, 0xfe, 4)},
 		{"AMLOGIC_FBC,LAYOUT=SCATTER,OPTIONS=MEM_SAVING", AmlogicFBC(AmlogicFBCLayoutScatter, AmlogicFBCOptionMemSaving)},
+		// Without its prefix, found among the vendors' own forms (Amlogic
+		// is the last vendor searched).
+		{"FBC,LAYOUT=SCATTER,OPTIONS=MEM_SAVING", AmlogicFBC(AmlogicFBCLayoutScatter, AmlogicFBCOptionMemSaving)},
 		{"AMD_GFX10,GFX9_64K_R_X,DCC,DCC_INDEPENDENT_64B,DCC_MAX_COMPRESSED_BLOCK=64B,PIPE_XOR_BITS=3",
 			amdMod(AMDTileVerGFX10, AMDTileGFX9_64K_R_X, AMDDCC, AMDDCCIndependent64B, AMDPipeXORBits, AMDPipeXORBits)},
 		{"AMD_GFX11,GFX11_256K_R_X,PIPE_XOR_BITS=0,PACKERS=0", amdMod(AMDTileVerGFX11, AMDTileGFX11_256K_R_X)},
@@ -243,6 +246,8 @@ func TestOwnForms(t *testing.T) {
 		{Intel4TiledBMGCCS, "4_TILED_BMG_CCS"},
 		{Code(VendorIntel, 18), "RAW=0x0100000000000012"},
 		{BroadcomSANDColHeight(BroadcomSAND128, 96), "SAND128,COL_HEIGHT=96"},
+		{BroadcomSANDColHeight(BroadcomSAND32, 1), "SAND32,COL_HEIGHT=1"},
+		{BroadcomSANDColHeight(BroadcomSAND256, 1), "SAND256,COL_HEIGHT=1"},
 		{Code(VendorVivante, 1|VivanteTS128_4), "TILED,TS=128B_4"},
 		{Code(VendorVivante, VivanteCompDEC400), "LINEAR,COMP=DEC400"},
 		{Code(VendorVivante, 1|0xf<<48), "TILED,TS=UNKNOWN,RAW=0x060f000000000001"},
