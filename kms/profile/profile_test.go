@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -449,6 +450,21 @@ func TestParseEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Connectors[0].Modes, 4)
 	assert.ErrorIs(t, parse(mode("mode 640x480@60 preferred\nmode 640x480@60")), ErrInvalidProfile)
+
+	// Sizes are 1 to 65536 on each side.
+	fb := func(size string) string { return strings.Replace(minimal, "max-fb 4096x4096", "max-fb "+size, 1) }
+	for _, ok := range []string{"1x1", "65536x65536"} {
+		assert.NoError(t, parse(fb(ok)), ok)
+	}
+	for _, bad := range []string{"0x5", "5x0", "65537x5", "5x65537"} {
+		assert.ErrorIs(t, parse(fb(bad)), ErrInvalidProfile, bad)
+	}
+	// MaxPlanes planes in all, counting the primary.
+	overlays := func(n int) string {
+		return minimal + fmt.Sprintf("plane overlay\ncrtcs all\nformats XRGB8888 : LINEAR\nmax-fb 8x8\ncount %d\n", n)
+	}
+	assert.NoError(t, parse(overlays(MaxPlanes-1)))
+	assert.ErrorIs(t, parse(overlays(MaxPlanes)), ErrInvalidProfile)
 
 	// Scaling limits must bracket 1.0, which either may equal.
 	for _, ok := range []string{"scaling 1 1", "scaling 1 4", "scaling 1/4 1"} {
