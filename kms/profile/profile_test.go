@@ -412,6 +412,12 @@ func TestEnumNames(t *testing.T) {
 	assert.Equal(t, "Primary", Primary.String())
 	assert.Equal(t, "i915", ColorkeyI915.String())
 	assert.Equal(t, "Unknown", PlaneType(9).String())
+	// One past each enum's last value.
+	assert.Equal(t, "None", BlendNone.String())
+	assert.Equal(t, "Unknown", (BlendNone + 1).String())
+	assert.Equal(t, "ITU-R BT.2020 YCbCr", BT2020.String())
+	assert.Equal(t, "Unknown", (BT2020 + 1).String())
+	assert.Equal(t, "Unknown", (RangeFull + 1).String())
 }
 
 func TestCanSampleRefusesHugeProbe(t *testing.T) {
