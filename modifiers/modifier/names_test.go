@@ -158,6 +158,9 @@ func TestParseAccepts(t *testing.T) {
 		// Without its prefix, found among the vendors' own forms (Amlogic
 		// is the last vendor searched).
 		{"FBC,LAYOUT=SCATTER,OPTIONS=MEM_SAVING", AmlogicFBC(AmlogicFBCLayoutScatter, AmlogicFBCOptionMemSaving)},
+		{"BROADCOM_SAND32,COL_HEIGHT=1", BroadcomSANDColHeight(BroadcomSAND32, 1)},
+		{"BROADCOM_SAND256,COL_HEIGHT=1", BroadcomSANDColHeight(BroadcomSAND256, 1)},
+		{"BROADCOM_SAND128,COL_HEIGHT=281474976710655", BroadcomSANDColHeight(BroadcomSAND128, 1<<48-1)},
 		{"AMD_GFX10,GFX9_64K_R_X,DCC,DCC_INDEPENDENT_64B,DCC_MAX_COMPRESSED_BLOCK=64B,PIPE_XOR_BITS=3",
 			amdMod(AMDTileVerGFX10, AMDTileGFX9_64K_R_X, AMDDCC, AMDDCCIndependent64B, AMDPipeXORBits, AMDPipeXORBits)},
 		{"AMD_GFX11,GFX11_256K_R_X,PIPE_XOR_BITS=0,PACKERS=0", amdMod(AMDTileVerGFX11, AMDTileGFX11_256K_R_X)},
@@ -213,6 +216,8 @@ func TestParseRejects(t *testing.T) {
 		{"AMD_GFX10,GFX9_64K_R_X,PIPE_XOR_BITS=03", false},
 		{"NVIDIA_BLOCK_LINEAR_2D,HEIGHT=16,KIND=0,GEN=0,SECTOR=0,COMPRESSION=0", false},
 		{"NVIDIA_BLOCK_LINEAR_2D,HEIGHT=-1,KIND=0,GEN=0,SECTOR=0,COMPRESSION=0", false},
+		{"NVIDIA_BLOCK_LINEAR_2D,HEIGHT,KIND=0,GEN=0,SECTOR=0,COMPRESSION=0", false},
+		{"BROADCOM_SAND128,COL_HEIGHT=281474976710656", false},
 		{"BROADCOM_SAND128,COL_HEIGHT=0", false},
 		{"INTEL_RAW=0x0100000000000001", false}, // has a real name: X_TILED
 		{"RAW=0x0B00000000000001", false},
