@@ -135,4 +135,19 @@
 // A Profile is immutable after Parse or Load returns and safe to share
 // between goroutines as long as nobody writes to it. No function here
 // panics on any input.
+// # Mutants that live
+//
+// gremlins' mutants that no test kills, and why none changes a profile or
+// an error class:
+//
+//   - Unreachable edges: a scale of exactly 2^31-1 (no N/D with a 16-bit N
+//     floors to it), exactly MaxRenderPairs pairs (fewer sampleable pairs
+//     exist), a CRTC index of exactly MaxCRTCs (refused later as past the
+//     CRTC count), a probe of exactly the byte limit, BlendModes.Has(8).
+//   - Refused either way: a header-only IN_FORMATS blob, a "formats" line
+//     whose first ':' is its first word.
+//   - No effect on results: capacity hints, the decoder's per-format
+//     counts (a wrong count only costs an append's allocation), the
+//     numbers in error messages, and format 0 in a blob, which no kernel
+//     emits.
 package profile

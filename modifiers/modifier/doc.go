@@ -75,4 +75,12 @@
 // table and the Intel additions) and VendorName are returned without
 // allocating; other names cost one allocation, and Parse allocates only for
 // errors.
+//
+// # Mutants that live
+//
+// Each is refused by a later check either way: "0x" alone, a
+// "VENDOR_0xNN_" or "VENDOR_" prefix with nothing after it, and a column
+// height of 2^48, which would spill into the vendor byte. The array that
+// collects a name's readings has room for every vendor, so its size
+// never limits them.
 package modifier
