@@ -135,6 +135,7 @@
 // A Profile is immutable after Parse or Load returns and safe to share
 // between goroutines as long as nobody writes to it. No function here
 // panics on any input.
+//
 // # Mutants that live
 //
 // gremlins' mutants that no test kills, and why none changes a profile or
