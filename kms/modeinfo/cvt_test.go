@@ -102,3 +102,16 @@ func TestCVTRefused(t *testing.T) {
 		})
 	}
 }
+
+// The refresh limits' own values are accepted: 1000 Hz progressive, and
+// 500 Hz interlaced (1000 fields a second).
+func TestCVTRefreshLimits(t *testing.T) {
+	for _, il := range []bool{false, true} {
+		r := 1000
+		if il {
+			r = 500
+		}
+		_, err := CVT(640, 480, r, false, il, false)
+		require.NoError(t, err, "%d Hz interlaced=%t", r, il)
+	}
+}
