@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -79,25 +77,12 @@ func TestWorkersAgree(t *testing.T) {
 func TestTruncatedMemfdFaultsWithEFAULT(t *testing.T) {
 	e := newEnv(t, "vkms")
 	const w, h = 64, 64
-	fd, err := unix.MemfdCreate("headway-compose-test", 0)
-	require.NoError(t, err)
-	defer unix.Close(fd)
-	size := w * h * 4
-	require.NoError(t, unix.Ftruncate(fd, int64(size)))
-	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	require.NoError(t, err)
-	defer unix.Munmap(mem)
-	handle, err := e.f.ImportBuffer(mem)
-	require.NoError(t, err)
-	id, err := e.f.AddFB2(device.FB2{Width: w, Height: h, Format: fourcc.XRGB8888, Handles: [4]uint32{handle}, Pitches: [4]uint32{w * 4}})
-	require.NoError(t, err)
-	fb, err := e.d.Framebuffer(id)
-	require.NoError(t, err)
+	fb, truncate := e.memfdFB(fourcc.XRGB8888, w, h)
 	f := frame(w, h, at(fb, 0, 0))
-	_, err = e.c.Compose(f, device.Target{CRC: true})
+	_, err := e.c.Compose(f, device.Target{CRC: true})
 	require.NoError(t, err, "intact memory composes")
 
-	require.NoError(t, unix.Ftruncate(fd, 0))
+	truncate()
 	_, err = e.c.Compose(f, device.Target{CRC: true})
 	require.ErrorIs(t, err, syscall.EFAULT)
 	assert.Contains(t, err.Error(), "reading client memory")
@@ -226,25 +211,12 @@ func TestCapturePNGRoundTrip(t *testing.T) {
 func TestTruncatedWritebackFaultsWithEFAULT(t *testing.T) {
 	e := newEnv(t, "vkms")
 	const w, h = 64, 64
-	fd, err := unix.MemfdCreate("headway-compose-test", 0)
-	require.NoError(t, err)
-	defer unix.Close(fd)
-	size := w * h * 4
-	require.NoError(t, unix.Ftruncate(fd, int64(size)))
-	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	require.NoError(t, err)
-	defer unix.Munmap(mem)
-	handle, err := e.f.ImportBuffer(mem)
-	require.NoError(t, err)
-	id, err := e.f.AddFB2(device.FB2{Width: w, Height: h, Format: fourcc.XRGB8888, Handles: [4]uint32{handle}, Pitches: [4]uint32{w * 4}})
-	require.NoError(t, err)
-	wb, err := e.d.Framebuffer(id)
-	require.NoError(t, err)
+	wb, truncate := e.memfdFB(fourcc.XRGB8888, w, h)
 	f := frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0), at(e.fb(fourcc.ARGB8888, 16, 16, solid(rgb8(0x80, 0x80, 0, 0))), 40, 40))
-	_, err = e.c.Compose(f, device.Target{CRC: true, Writeback: wb})
+	_, err := e.c.Compose(f, device.Target{CRC: true, Writeback: wb})
 	require.NoError(t, err, "intact memory composes")
 
-	require.NoError(t, unix.Ftruncate(fd, 0))
+	truncate()
 	_, err = e.c.Compose(f, device.Target{CRC: true, Writeback: wb})
 	require.ErrorIs(t, err, syscall.EFAULT)
 	assert.Contains(t, err.Error(), "writing client memory")

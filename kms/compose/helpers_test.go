@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/headwaywl/headway/kms/device"
 	"github.com/headwaywl/headway/kms/pixfmt"
@@ -152,4 +153,27 @@ func (e *env) crc(f *device.Frame) uint32 {
 	v, err := e.c.Compose(f, device.Target{CRC: true})
 	require.NoError(e.t, err)
 	return v
+}
+
+// memfdFB is a w x h framebuffer of format f (4 bytes a pixel) in a memfd
+// mapping, and a function that truncates the memfd under the mapping, so
+// the next access to the framebuffer's memory faults (SIGBUS).
+func (e *env) memfdFB(f fourcc.Format, w, h int) (*device.Framebuffer, func()) {
+	t := e.t
+	t.Helper()
+	fd, err := unix.MemfdCreate("headway-compose-test", 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(fd) })
+	size := w * h * 4
+	require.NoError(t, unix.Ftruncate(fd, int64(size)))
+	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Munmap(mem) })
+	handle, err := e.f.ImportBuffer(mem)
+	require.NoError(t, err)
+	id, err := e.f.AddFB2(device.FB2{Width: uint32(w), Height: uint32(h), Format: f, Handles: [4]uint32{handle}, Pitches: [4]uint32{uint32(w * 4)}})
+	require.NoError(t, err)
+	fb, err := e.d.Framebuffer(id)
+	require.NoError(t, err)
+	return fb, func() { require.NoError(t, unix.Ftruncate(fd, 0)) }
 }

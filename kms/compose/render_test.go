@@ -443,24 +443,11 @@ func TestRenderFaultNamesTheLayer(t *testing.T) {
 func TestComposeFaultNamesThePlane(t *testing.T) {
 	e := newEnv(t, "vkms")
 	const w, h = 64, 64
-	fd, err := unix.MemfdCreate("headway-compose-test", 0)
-	require.NoError(t, err)
-	defer unix.Close(fd)
-	size := 32 * 32 * 4
-	require.NoError(t, unix.Ftruncate(fd, int64(size)))
-	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	require.NoError(t, err)
-	defer unix.Munmap(mem)
-	handle, err := e.f.ImportBuffer(mem)
-	require.NoError(t, err)
-	id, err := e.f.AddFB2(device.FB2{Width: 32, Height: 32, Format: fourcc.ARGB8888, Handles: [4]uint32{handle}, Pitches: [4]uint32{32 * 4}})
-	require.NoError(t, err)
-	bad, err := e.d.Framebuffer(id)
-	require.NoError(t, err)
+	bad, truncate := e.memfdFB(fourcc.ARGB8888, 32, 32)
 	f := frame(w, h, at(e.fb(fourcc.XRGB8888, w, h, gradient), 0, 0), at(bad, 10, 10), at(e.fb(fourcc.ARGB8888, 16, 16, solid(rgb8(0x80, 0x80, 0, 0))), 40, 40))
-	require.NoError(t, unix.Ftruncate(fd, 0))
+	truncate()
 
-	_, err = e.c.Compose(f, device.Target{CRC: true})
+	_, err := e.c.Compose(f, device.Target{CRC: true})
 	require.ErrorIs(t, err, syscall.EFAULT)
 	var le *LayerError
 	require.ErrorAs(t, err, &le)
