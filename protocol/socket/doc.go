@@ -83,8 +83,10 @@
 //
 // # Mutants that live
 //
-// Three mutants gremlins reports cannot change behaviour: the capacity hint
-// of ClientEnv's environment slice; and "fd < 0" as "fd <= 0" in ListenFD and
+// Four mutants gremlins reports cannot change behaviour: the NUL check's
+// ">= 0" as "> 0" (a path starts with '/' or the runtime directory, never
+// with NUL); the capacity hint of ClientEnv's environment slice; and
+// "fd < 0" as "fd <= 0" in ListenFD and
 // in Close's lock-fd check, which differ only for descriptor 0, which a
 // server never gets for its lock file or passes as its listening socket
 // (stdin is open in every process that runs one), and which tests cannot
