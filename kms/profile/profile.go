@@ -54,7 +54,7 @@ type CRTCs struct {
 	// exact (i915's check_lut_size, rcar_du_cmm_check).
 	GammaLUTAtMost bool
 	CursorWidth    uint32 // DRM_CAP_CURSOR_WIDTH
-	CursorHeight uint32 // DRM_CAP_CURSOR_HEIGHT
+	CursorHeight   uint32 // DRM_CAP_CURSOR_HEIGHT
 }
 
 // Writeback describes the optional writeback connector.
