@@ -61,3 +61,14 @@ func TestDMTTable(t *testing.T) {
 		assert.NotZero(t, m.VRefresh, m.String())
 	}
 }
+
+// The refresh in String has two decimals, zero-padded only below ten
+// hundredths: 60.05, 60.10 and 60.99, each from a frame of exactly 100000
+// pixels.
+func TestStringRefreshDecimals(t *testing.T) {
+	for clock, want := range map[uint32]string{6005: "@60.05 ", 6010: "@60.10 ", 6099: "@60.99 ", 6000: "@60.00 "} {
+		m := Mode{Clock: clock, HDisplay: 200, HSyncStart: 210, HSyncEnd: 220, HTotal: 250,
+			VDisplay: 300, VSyncStart: 310, VSyncEnd: 320, VTotal: 400}
+		assert.Contains(t, m.String(), want, "clock %d", clock)
+	}
+}

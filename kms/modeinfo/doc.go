@@ -71,4 +71,14 @@
 // interlace, dblscan, csync, +csync, -csync, hskew=N, dblclk, clkdiv2,
 // 3d=N, aspect=N, unknown bits as flags=0x...) and the types (preferred,
 // userdef, driver, others as type=0x...).
+//
+// # Mutants that live
+//
+// Equivalent: vscan > 1 as >= 1 (multiplying by 1), the name scan
+// reaching the last byte (an unterminated name has NameLen-1 bytes
+// either way), and CVT's input-size limits at their own values (such a
+// size then fails the uapi-struct or clock check, EINVAL all the same).
+// Not yet killed, for want of outside reference values: CVT's
+// reduced-blanking branch with margins or interlace, its 20% minimum
+// blanking, and RefreshRate's INT_MAX edges.
 package modeinfo

@@ -317,3 +317,20 @@ func TestFromBuiltinProfiles(t *testing.T) {
 		}
 	}
 }
+
+// convert_umode refuses a clock or vrefresh above INT_MAX with ERANGE and
+// takes INT_MAX itself.
+func TestValidateIntMaxEdges(t *testing.T) {
+	base := Mode{Clock: 25175, HDisplay: 640, HSyncStart: 656, HSyncEnd: 752, HTotal: 800,
+		VDisplay: 480, VSyncStart: 490, VSyncEnd: 492, VTotal: 525}
+	m := base
+	m.VRefresh = math.MaxInt32
+	assert.NoError(t, m.Validate())
+	m.VRefresh = math.MaxInt32 + 1
+	assert.ErrorIs(t, m.Validate(), syscall.ERANGE)
+	m = base
+	m.Clock = math.MaxInt32
+	assert.NotErrorIs(t, m.Validate(), syscall.ERANGE)
+	m.Clock = math.MaxInt32 + 1
+	assert.ErrorIs(t, m.Validate(), syscall.ERANGE)
+}
