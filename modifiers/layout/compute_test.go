@@ -273,6 +273,15 @@ func TestComputeRefuses(t *testing.T) {
 			if tc.cause != nil {
 				assert.ErrorIs(t, err, tc.cause)
 			}
+			if tc.kind == InvalidFormat {
+				// A format or modifier refusal names no plane, except
+				// when one plane of the format has no byte layout.
+				want := -1
+				if tc.name == "linear without bytes" {
+					want = 0
+				}
+				assert.Equal(t, want, le.Plane, "%v", err)
+			}
 		})
 	}
 }
