@@ -243,6 +243,10 @@ func TestComputeRefuses(t *testing.T) {
 		{"implicit", fourcc.XRGB8888, modifier.Invalid, 64, 64, InvalidFormat, ErrNoCanonicalLayout},
 		{"afrc", fourcc.XRGB8888, modifier.ARMAFRC(modifier.ARMAFRCMode(1, 0, false)), 64, 64, InvalidFormat, ErrNoCanonicalLayout},
 		{"ubwc", fourcc.XRGB8888, modifier.QcomCompressed, 64, 64, InvalidFormat, ErrNoCanonicalLayout},
+		// Qualcomm's values are 1 to 3 (COMPRESSED, TILED3, TILED2).
+		{"qcom 3", fourcc.XRGB8888, modifier.Code(modifier.VendorQcom, 3), 64, 64, InvalidFormat, ErrNoCanonicalLayout},
+		{"qcom 4", fourcc.XRGB8888, modifier.Code(modifier.VendorQcom, 4), 64, 64, InvalidFormat, ErrUnsupportedModifier},
+		{"qcom 0", fourcc.XRGB8888, modifier.Code(modifier.VendorQcom, 0), 64, 64, InvalidFormat, ErrUnsupportedModifier},
 		{"intel Y CCS NV12", fourcc.NV12, modifier.IntelYTiledCCS, 64, 64, InvalidFormat, nil},
 		{"intel RC CCS NV12", fourcc.NV12, modifier.IntelYTiledGen12RCCCS, 64, 64, InvalidFormat, nil},
 		{"intel MC CCS RGB", fourcc.XRGB8888, modifier.IntelYTiledGen12MCCCS, 64, 64, InvalidFormat, nil},
