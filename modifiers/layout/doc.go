@@ -109,4 +109,13 @@
 // is nil whenever Compute succeeds; no input makes either function panic;
 // every error is an *Error whose Kind matches one of the per-kind sentinels
 // under errors.Is; Validate does not allocate when it succeeds.
+//
+// # Mutants that live
+//
+// Equivalent: comparisons of a multiple or an alignment against 1 where 1
+// divides everything (strideMul, offsetAlign, the object alignment,
+// alignUp's a <= 1); Display WA #0531 applied at exactly 3840 px, where a
+// 32-bit-per-pixel stride is already four tiles; and a format of exactly
+// fourcc.MaxPlanes planes, which no format has. Others are not looked at
+// yet (the vendor specs and the canonical offset default).
 package layout

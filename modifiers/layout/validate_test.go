@@ -2,6 +2,7 @@ package layout
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -234,4 +235,24 @@ func TestValidateSuccessDoesNotAllocate(t *testing.T) {
 			assert.Zero(t, allocs, "%s %#x", in.Name, uint64(m))
 		}
 	}
+}
+
+// The linux-dmabuf range rules at their edges, for a 16x1 LINEAR XRGB8888
+// plane (minimum pitch 64): offset + stride may reach UINT32_MAX but not
+// pass it; a stride equal to the minimum pitch is enough; and with a known
+// object size the plane may end exactly at it.
+func TestValidateEdges(t *testing.T) {
+	const max = math.MaxUint32
+	xr := info(t, fourcc.XRGB8888)
+	v := func(w, h uint32, p Plane) error { return Validate(xr, modifier.Linear, w, h, []Plane{p}) }
+	assert.NoError(t, v(16, 1, Plane{Offset: max - 64, Stride: 64}))
+	assert.ErrorIs(t, v(16, 1, Plane{Offset: max - 63, Stride: 64}), ErrOverflow)
+	// Two rows: offset + stride fits, offset + 2 strides is the limit.
+	assert.NoError(t, v(16, 2, Plane{Offset: max - 128, Stride: 64}))
+	assert.ErrorIs(t, v(16, 2, Plane{Offset: max - 127, Stride: 64}), ErrOverflow)
+	assert.NoError(t, v(16, 1, Plane{Stride: max}), "one row of UINT32_MAX bytes")
+	assert.NoError(t, v(16, 1, Plane{Stride: 64}))
+	assert.Error(t, v(16, 1, Plane{Stride: 63}))
+	assert.NoError(t, v(16, 2, Plane{Offset: 64, Stride: 64, Size: 192}))
+	assert.Error(t, v(16, 2, Plane{Offset: 64, Stride: 64, Size: 191}))
 }
