@@ -289,3 +289,26 @@ func TestComputeRefuses(t *testing.T) {
 		})
 	}
 }
+
+// drm_fourcc.h's Vivante fields at their ends: tilings 1 to 4, tile-status
+// modes 0 to 4, compression 0 or 1 (DEC400). Values inside are known
+// (whatever layout they get); one past any end is an unsupported modifier.
+func TestVivanteFieldEdges(t *testing.T) {
+	viv := func(base, ts, comp uint64) modifier.Modifier {
+		return modifier.Code(modifier.VendorVivante, base|ts<<48|comp<<52)
+	}
+	for _, c := range []struct {
+		m     modifier.Modifier
+		known bool
+	}{
+		{viv(1, 0, 0), true}, {viv(4, 0, 0), true}, {viv(1, 4, 0), true}, {viv(1, 0, 1), true},
+		{viv(0, 0, 0), false}, {viv(5, 0, 0), false}, {viv(1, 5, 0), false}, {viv(1, 0, 2), false},
+	} {
+		_, err := Compute(info(t, fourcc.XRGB8888), c.m, 64, 64)
+		if c.known {
+			assert.NotErrorIs(t, err, ErrUnsupportedModifier, "%#x", uint64(c.m))
+		} else {
+			assert.ErrorIs(t, err, ErrUnsupportedModifier, "%#x", uint64(c.m))
+		}
+	}
+}
