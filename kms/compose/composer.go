@@ -571,13 +571,12 @@ func (c *Composer) sourceImage(img *pixfmt.Image, s *Source, job int) error {
 			sp[i] = sample.Plane{Data: p.Data, Offset: uint32(p.Offset), Stride: uint32(p.Stride)}
 		}
 		sb, err := sample.Open(info, s.Modifier, uint32(s.Width), uint32(s.Height), sp)
-		var le *layout.Error
-		if errors.As(err, &le) {
-			// A layout the client got wrong is an invalid source, as on
-			// the LINEAR path.
-			return fmt.Errorf("%w: %w", err, syscall.EINVAL)
-		}
 		if err != nil {
+			if le := (*layout.Error)(nil); errors.As(err, &le) {
+				// A layout the client got wrong is an invalid source, as
+				// on the LINEAR path.
+				return fmt.Errorf("%w: %w", err, syscall.EINVAL)
+			}
 			return err
 		}
 		ts = &tiledSource{buf: sb}

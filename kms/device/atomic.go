@@ -370,26 +370,26 @@ func (s *atomicState) setConnector(i int, p *Property, v uint64) error {
 	return nil
 }
 
-// crtcFenceOps names out-fences as drm_crtc_fence_ops and
+// outFenceOps names out-fences as drm_crtc_fence_ops and
 // drm_writeback_fence_ops do: the driver, then the CRTC's or the writeback
 // connector's timeline.
-type crtcFenceOps struct {
+type outFenceOps struct {
 	driver, timeline string
 }
 
-func (o *crtcFenceOps) DriverName() string                 { return o.driver }
-func (o *crtcFenceOps) TimelineName(f *fence.Fence) string { return o.timeline }
+func (o *outFenceOps) DriverName() string                 { return o.driver }
+func (o *outFenceOps) TimelineName(f *fence.Fence) string { return o.timeline }
 
 func (d *Device) newOutFence(c *CRTC) *fence.Fence {
 	c.fenceSeqno++
-	return fence.New(&crtcFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CRTC:%d-%s", c.id, c.name)}, c.fenceCtx, c.fenceSeqno)
+	return fence.New(&outFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CRTC:%d-%s", c.id, c.name)}, c.fenceCtx, c.fenceSeqno)
 }
 
 // newWritebackFence is drm_writeback_get_out_fence: the writeback
 // connector's own context and seqno, and the timeline "CONNECTOR:<id>-<name>".
 func (d *Device) newWritebackFence(c *Connector) *fence.Fence {
 	c.wbFenceSeqno++
-	return fence.New(&crtcFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CONNECTOR:%d-%s", c.id, c.name)}, c.wbFenceCtx, c.wbFenceSeqno)
+	return fence.New(&outFenceOps{driver: "headway-" + d.prof.Name, timeline: fmt.Sprintf("CONNECTOR:%d-%s", c.id, c.name)}, c.wbFenceCtx, c.wbFenceSeqno)
 }
 
 // prepareSignaling is the kernel's prepare_signaling: events and out-fences
