@@ -6,6 +6,8 @@ import (
 	"syscall"
 )
 
+//go:generate sh testdata/kernelcvt/gen.sh
+
 // CVT constants, with the kernel's names in the comments.
 const (
 	cvtHVFactor        = 1000                 // HV_FACTOR: fixed-point scale

@@ -78,7 +78,13 @@
 // reaching the last byte (an unterminated name has NameLen-1 bytes
 // either way), and CVT's input-size limits at their own values (such a
 // size then fails the uapi-struct or clock check, EINVAL all the same).
-// Not yet killed, for want of outside reference values: CVT's
-// reduced-blanking branch with margins or interlace, its 20% minimum
-// blanking, and RefreshRate's INT_MAX edges.
+// RefreshRate's limits at their own values are equivalent too: an
+// htotal*vtotal of exactly INT_MAX would need a factor above 65535
+// (2^31-1 is prime), and a denominator of exactly UINT32_MAX likewise
+// (2^32-1 = 3*5*17*257*65537, and dblscan makes it even). CVT's
+// comparisons at their own values (the 20% blanking floor, the minimum
+// vertical blanking) assign the value they compare with, so < and <=
+// agree. CVT is checked against testdata/kernelcvt, a C transcription of
+// drm_cvt_mode over every combination of reduced blanking, interlace and
+// margins.
 package modeinfo
