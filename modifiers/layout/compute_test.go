@@ -312,3 +312,51 @@ func TestVivanteFieldEdges(t *testing.T) {
 		}
 	}
 }
+
+// drm_fourcc.h's NVIDIA block-linear fields at their ends: block height
+// 2^0 to 2^5 GOBs (ONE_GOB .. THIRTYTWO_GOB), GOB kind generations 0 to 2,
+// compression 0 (none) to 4 (CDE vertical). One past any end is an
+// unsupported modifier.
+func TestNVIDIAFieldEdges(t *testing.T) {
+	bl := modifier.NVIDIABlockLinear2D
+	for _, c := range []struct {
+		m     modifier.Modifier
+		known bool
+	}{
+		{bl(0, 1, 2, 0xfe, 0), true}, {bl(0, 1, 2, 0xfe, 5), true},
+		{bl(0, 1, 0, 0xfe, 4), true}, {bl(0, 1, 1, 0xfe, 4), true},
+		{bl(1, 1, 2, 0xfe, 4), true}, {bl(4, 1, 2, 0xfe, 4), true},
+		{bl(0, 1, 2, 0xfe, 6), false}, {bl(0, 1, 3, 0xfe, 4), false},
+		{bl(5, 1, 2, 0xfe, 4), false}, {bl(7, 1, 2, 0xfe, 4), false},
+	} {
+		_, err := Compute(info(t, fourcc.XRGB8888), c.m, 64, 64)
+		if c.known {
+			assert.NoError(t, err, "%#x", uint64(c.m))
+		} else {
+			assert.ErrorIs(t, err, ErrUnsupportedModifier, "%#x", uint64(c.m))
+		}
+	}
+}
+
+// AMD swizzle modes address power-of-two pixels only (amdgpu_display.c
+// get_block_dimensions takes ilog2(cpp)): 1, 2, 4 and 8 bytes tile, the
+// 3-byte RGB888 family does not.
+func TestAMDBytesPerPixel(t *testing.T) {
+	m := amdMod(modifier.AMDTileVerGFX9, modifier.AMDTileGFX9_64K_S_X, false, false)
+	for _, c := range []struct {
+		f  fourcc.Format
+		ok bool
+	}{
+		{fourcc.R8, true}, {fourcc.RGB565, true}, {fourcc.XRGB8888, true}, {fourcc.ABGR16161616F, true},
+		{fourcc.RGB888, false}, {fourcc.BGR888, false},
+	} {
+		_, err := Compute(info(t, c.f), m, 64, 64)
+		if c.ok {
+			assert.NoError(t, err, "%v", c.f)
+		} else {
+			var le *Error
+			require.ErrorAs(t, err, &le, "%v", c.f)
+			assert.Equal(t, InvalidFormat, le.Kind, "%v", c.f)
+		}
+	}
+}
