@@ -19,15 +19,17 @@ import (
 // kernel's blocking commit: it flips at the next vblank and the call
 // returns after the flip (EINTR when ctx ends first).
 func (f *File) SetSpriteColorkey(ctx context.Context, planeID uint32, ck I915Colorkey) error {
-	if err := f.lock(); err != nil {
-		return err
-	}
-	c, err := f.setColorkeyLocked(planeID, ck)
-	f.unlock()
+	c, err := f.setColorkey(planeID, ck)
 	return f.dev.waitBlocking(ctx, c, err)
 }
 
-func (f *File) setColorkeyLocked(planeID uint32, ck I915Colorkey) (*commit, error) {
+// setColorkey is SetSpriteColorkey's locked part, as commitRequest is
+// Commit's.
+func (f *File) setColorkey(planeID uint32, ck I915Colorkey) (*commit, error) {
+	if err := f.lock(); err != nil {
+		return nil, err
+	}
+	defer f.unlock()
 	d := f.dev
 	has := false
 	for _, p := range d.planes {

@@ -121,7 +121,9 @@
 //
 // Locking: one device mutex guards all state; the vblank handler takes it,
 // latches, and releases it before signalling fences and composing, so
-// fence callbacks and composers may call back into the device.
+// fence callbacks and composers may call back into the device. Every
+// ioctl releases the lock on its way out even if it panics, so a bug in
+// one call leaves the device usable rather than deadlocked.
 //
 // # Mutants that live
 //

@@ -299,9 +299,24 @@ func (f *File) pushEventLocked(e Event) {
 // that show them, as drm_fb_release does), its blobs destroyed, its
 // descriptors closed and its undelivered events dropped.
 func (f *File) Close() error {
-	if err := f.lock(); err != nil {
+	fds, err := f.release()
+	if err != nil {
 		return err
 	}
+	// Closed after the device lock is dropped, as the vblank handler
+	// signals fences: fence code never runs under the device lock.
+	for _, sf := range fds {
+		sf.Close()
+	}
+	return nil
+}
+
+// release is Close's locked part; it hands back the descriptors to close.
+func (f *File) release() (map[int32]*syncfile.File, error) {
+	if err := f.lock(); err != nil {
+		return nil, err
+	}
+	defer f.unlock()
 	fbs := f.fbs
 	f.fbs = nil
 	for _, fb := range fbs {
@@ -320,10 +335,5 @@ func (f *File) Close() error {
 	case f.eventReady <- struct{}{}:
 	default:
 	}
-	f.dev.mu.Unlock()
-	<-f.ioctl
-	for _, sf := range fds {
-		sf.Close()
-	}
-	return nil
+	return fds, nil
 }

@@ -65,9 +65,18 @@ func cmpItems(a, b reqItem) int {
 // first (the commit itself still happens, as an interrupted kernel
 // commit does). The request is not modified.
 func (f *File) Commit(ctx context.Context, req *Request, flags uint32, userData uint64) error {
+	c, err := f.commitRequest(req, flags, userData)
+	return f.dev.waitBlocking(ctx, c, err)
+}
+
+// commitRequest holds the file's lock only while the request is checked and
+// queued (the wait for the flip runs unlocked), and releases it even if a
+// bug panics, so the device stays usable.
+func (f *File) commitRequest(req *Request, flags uint32, userData uint64) (*commit, error) {
 	if err := f.lock(); err != nil {
-		return err
+		return nil, err
 	}
+	defer f.unlock()
 	items := append(f.scratch[:0], req.items...)
 	slices.SortFunc(items, cmpItems)
 	// Keep only the last set of each (object, property).
@@ -91,9 +100,7 @@ func (f *File) Commit(ctx context.Context, req *Request, flags uint32, userData 
 			i = j
 		}
 	}
-	c, err := f.dev.finish(st, err)
-	f.unlock()
-	return f.dev.waitBlocking(ctx, c, err)
+	return f.dev.finish(st, err)
 }
 
 // AtomicArgs is struct drm_mode_atomic: the pointers are addresses in the
@@ -115,16 +122,21 @@ type AtomicArgs struct {
 // pointer is EFAULT exactly when the kernel would reach it and a bad
 // object or property id met earlier is reported first.
 func (f *File) AtomicIoctl(ctx context.Context, a *AtomicArgs) error {
+	c, err := f.atomicArgs(a)
+	return f.dev.waitBlocking(ctx, c, err)
+}
+
+// atomicArgs is AtomicIoctl's locked part, as commitRequest is Commit's.
+func (f *File) atomicArgs(a *AtomicArgs) (*commit, error) {
 	if err := f.lock(); err != nil {
-		return err
+		return nil, err
 	}
+	defer f.unlock()
 	st, err := f.dev.begin(f, a.Flags, a.Reserved, a.UserData)
 	if err == nil {
 		err = f.readAtomic(st, a)
 	}
-	c, err := f.dev.finish(st, err)
-	f.unlock()
-	return f.dev.waitBlocking(ctx, c, err)
+	return f.dev.finish(st, err)
 }
 
 func (f *File) readAtomic(st *atomicState, a *AtomicArgs) error {
