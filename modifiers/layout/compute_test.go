@@ -160,6 +160,11 @@ func TestCompute(t *testing.T) {
 			[]pl{{Color, 0, 0, 7680, 1088, 131072 + 8160*1024}}, 131072 + 8160*1024},
 		{"arm afbc 32x8 tiled", fourcc.XRGB8888, modifier.ARMAFBC(modifier.AFBCBlockSize32x8 | modifier.AFBCTiled), 100, 10,
 			[]pl{{Color, 0, 0, 1024, 64, 4096 + 64*1024}}, 4096 + 64*1024},
+		// Two-plane AFBC (32x8 luma, 64x4 chroma superblocks): each plane
+		// is 1 KiB of headers + 4 KiB of payload, so plane 1 starts on the
+		// next page, not right after plane 0.
+		{"arm afbc nv12 planes page aligned", fourcc.NV12, modifier.ARMAFBC(modifier.AFBCBlockSize32x8_64x4), 64, 64,
+			[]pl{{Color, 0, 0, 64, 64, 1024 + 4096}, {Color, 1, 8192, 128, 32, 1024 + 4096}}, 16384},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -57,6 +57,7 @@
 //     superblock's payload rounded to 128 bytes, with the frame rounded up
 //     to whole superblocks (whole 8x8 or 4x4 superblock tiles with TILED).
 //     The stride is reported as the aligned width in bytes but not checked.
+//     Planes start at page-aligned offsets.
 //   - Families whose sizes headway does not model (ARM AFRC and MISC,
 //     Qualcomm, Broadcom, Allwinner, Amlogic, Samsung 16x16, Vivante split
 //     tilings, tile status and DEC400, and the implicit modifier INVALID)
@@ -116,6 +117,6 @@
 // divides everything (strideMul, offsetAlign, the object alignment,
 // alignUp's a <= 1); Display WA #0531 applied at exactly 3840 px, where a
 // 32-bit-per-pixel stride is already four tiles; and a format of exactly
-// fourcc.MaxPlanes planes, which no format has. Others are not looked at
-// yet (the vendor specs and the canonical offset default).
+// fourcc.MaxPlanes planes, which no format has; AMD's cpp > 16 as >= 16
+// (no format has 16-byte pixels).
 package layout
