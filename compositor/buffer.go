@@ -57,6 +57,11 @@ type buffer struct {
 	refs    int
 	gone    bool // the wl_buffer was destroyed
 	faulted bool // its memory faulted while rendering: never read again
+
+	// Release points of the commits that showed it, signalled when the
+	// count next falls to zero: in the order buffers free up, not the
+	// order of their commits.
+	releases []syncPoint
 }
 
 func (b *buffer) ref() { b.refs++ }
@@ -66,6 +71,10 @@ func (b *buffer) unref() {
 	if b.refs > 0 {
 		return
 	}
+	for i := range b.releases {
+		b.releases[i].signal()
+	}
+	b.releases = b.releases[:0]
 	if !b.gone {
 		_ = wayland.WlBufferSendRelease(b.res)
 		return

@@ -119,6 +119,7 @@ type Compositor struct {
 	globalNames map[string]uint32
 	lastShown   map[*surface]bool
 	lastSig     []layerSig // what the last latched frame showed
+	holding     int        // surfaces with commits held for acquire points
 	sigScratch  []layerSig
 
 	runOnce   sync.Once

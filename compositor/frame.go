@@ -82,6 +82,17 @@ func (c *Compositor) clientsSorted() []*clientData {
 func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 	snap := &frameSnap{seq: seq, ts: ts}
 	c.nlog.setFrame(seq)
+	// Acquire points are read here, once per frame: commits held for
+	// them apply now if they have signalled.
+	if c.holding > 0 {
+		for _, cd := range c.clientsSorted() {
+			for _, s := range cd.surfaces {
+				if len(s.held) > 0 {
+					s.applyHeld()
+				}
+			}
+		}
+	}
 	c.seat.updateFocus()
 	var cursor *surface
 	if f := c.seat.pFocus; f != nil && f.owner.cursor != nil && f.owner.cursor.mapped() {

@@ -1,6 +1,7 @@
 package compositor
 
 import (
+	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/presentation"
@@ -25,6 +26,7 @@ const (
 	versionSinglePixel   = 1
 	versionTest          = 1
 	versionDmabuf        = 5
+	versionSyncobj       = 1
 )
 
 func (c *Compositor) addGlobals() {
@@ -41,6 +43,7 @@ func (c *Compositor) addGlobals() {
 	c.addGlobal(singlepixel.WpSinglePixelBufferManagerV1Interface, versionSinglePixel, (&singlePixelManager{c}).bind)
 	c.addGlobal(headwaytest.HeadwayTestV1Interface, versionTest, (&testGlobal{c}).bind)
 	c.addGlobal(linuxdmabuf.ZwpLinuxDmabufV1Interface, versionDmabuf, c.dmabuf.bind)
+	c.addGlobal(drmsyncobjv1.WpLinuxDrmSyncobjManagerV1Interface, versionSyncobj, (&syncobjManager{c}).bind)
 }
 
 func (c *Compositor) addGlobal(iface *server.Interface, version uint32, bind func(*server.Client, *server.Resource)) {

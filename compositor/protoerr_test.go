@@ -39,6 +39,7 @@ import (
 	"github.com/headwaywl/headway/compositor"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
+	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/spec"
 	"github.com/headwaywl/headway/protocol/viewporter"
@@ -717,6 +718,103 @@ var peCases = []peCase{
 		test := c.bind("headway_test_v1")
 		c.send(test, headwaytest.HeadwayTestV1RequestPointerButton, func(e *wire.Encoder) { e.Uint(0x110); e.Uint(2) })
 		return peWant{test, "headway_test_v1", []string{"state 2"}}
+	}},
+
+	// wp_linux_drm_syncobj_manager_v1 and wp_linux_drm_syncobj_surface_v1.
+	// Where several commit errors apply, wlroots' order holds (no_buffer,
+	// no_acquire_point, no_release_point, conflicting_points), then
+	// Smithay's unsupported_buffer last: the variants pin it.
+	{iface: "wp_linux_drm_syncobj_manager_v1", err: "surface_exists", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		c.syncobjSurface(s)
+		c.syncobjSurface(s)
+		return peWant{c.bind("wp_linux_drm_syncobj_manager_v1"), "wp_linux_drm_syncobj_manager_v1", []string{"wl_surface@" + peID(s)}}
+	}},
+	{iface: "wp_linux_drm_syncobj_manager_v1", err: "invalid_timeline", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		mgr := c.bind("wp_linux_drm_syncobj_manager_v1")
+		id := c.NewObject("wp_linux_drm_syncobj_timeline_v1")
+		fd := dmabufMemfd(t, make([]byte, 100), true) // a memfd, but no timeline page
+		c.send(mgr, drmsyncobjv1.WpLinuxDrmSyncobjManagerV1RequestImportTimeline, func(e *wire.Encoder) { e.NewID(id); e.FD(fd) })
+		return peWant{mgr, "wp_linux_drm_syncobj_manager_v1", []string{"size 100"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_surface", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.send(s, wayland.WlSurfaceRequestDestroy, nil)
+		c.setAcquire(so, tl, 1)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_surface", "destroyed"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setAcquire(so, tl, 1)
+		c.setRelease(so, tl, 2)
+		c.send(s, wayland.WlSurfaceRequestCommit, nil)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"acquire point", "no buffer"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_buffer", variant: "release only, null buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setRelease(so, tl, 2)
+		c.peAttachCommit(s, 0)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"release point", "no buffer"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_acquire_point", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setRelease(so, tl, 2)
+		buf := c.dmabufXRGB(t, 16, 8, make([]byte, 512))
+		c.peAttachCommit(s, buf)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_buffer@" + peID(buf), "acquire"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_acquire_point", variant: "before unsupported_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		buf := c.peSmallBuffer(4, 4)
+		c.peAttachCommit(s, buf)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_buffer@" + peID(buf), "acquire"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "no_release_point", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setAcquire(so, tl, 1)
+		buf := c.dmabufXRGB(t, 16, 8, make([]byte, 512))
+		c.peAttachCommit(s, buf)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_buffer@" + peID(buf), "release"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "conflicting_points", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setAcquire(so, tl, 5)
+		c.setRelease(so, tl, 5)
+		buf := c.dmabufXRGB(t, 16, 8, make([]byte, 512))
+		c.peAttachCommit(s, buf)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"5", "wp_linux_drm_syncobj_timeline_v1@" + peID(tl)}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "conflicting_points", variant: "before unsupported_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setAcquire(so, tl, 1<<32|7)
+		c.setRelease(so, tl, 3) // 3 < 2^32+7: the 64-bit point is compared
+		c.peAttachCommit(s, c.peSmallBuffer(4, 4))
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"4294967303"}}
+	}},
+	{iface: "wp_linux_drm_syncobj_surface_v1", err: "unsupported_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		so := c.syncobjSurface(s)
+		tl, _ := c.importTimeline()
+		c.setAcquire(so, tl, 1)
+		c.setRelease(so, tl, 2)
+		buf := c.peSmallBuffer(4, 4)
+		c.peAttachCommit(s, buf)
+		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_buffer@" + peID(buf), "shm"}}
 	}},
 }
 

@@ -45,6 +45,11 @@ type surfaceState struct {
 	subPos      map[*surface][2]int32
 
 	committed bool // a cached state that holds a commit
+
+	// Explicit sync (wp_linux_drm_syncobj_surface_v1): each holds a
+	// reference to its timeline until consumed (acquire: applied;
+	// release: signalled once the buffer is free).
+	acquire, release syncPoint
 }
 
 func (s *surfaceState) reset() {
@@ -95,6 +100,9 @@ type surface struct {
 	forgetFrameFn func(*server.Resource)
 	frameWaiter   bool // its frame callback fired at the last vblank (lockstep)
 	latched       bool // the last latched frame showed it
+
+	syncobj *syncobjSurface // its wp_linux_drm_syncobj_surface_v1, if any
+	held    []*heldCommit   // commits waiting for an acquire point, in order
 }
 
 // role is what a surface is for; at most one in its life (xdg toplevel,
@@ -270,6 +278,9 @@ func (s *surface) Commit(r *server.Resource) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	if err := s.checkSyncobj(); err != nil {
+		return err
+	}
 	// Any commit answers a frame callback for the lockstep clock, even
 	// one a synchronized subsurface caches.
 	s.frameWaiter = false
@@ -278,21 +289,31 @@ func (s *surface) Commit(r *server.Resource) error {
 			return err
 		}
 	}
-	if s.sub != nil && s.sub.effectivelySync() {
-		s.pending.mergeInto(&s.cached)
-		s.cached.committed = true
-		s.pending.reset()
+	if s.hold(&s.pending) {
 		return nil
+	}
+	s.commitState(&s.pending)
+	return nil
+}
+
+// commitState commits st, which has passed the commit checks and whose
+// acquire point (if any) has signalled: a synchronized subsurface caches
+// it, anything else applies it.
+func (s *surface) commitState(st *surfaceState) {
+	if s.sub != nil && s.sub.effectivelySync() {
+		st.mergeInto(&s.cached)
+		s.cached.committed = true
+		st.reset()
+		return
 	}
 	if s.cached.committed {
 		// A desynchronized subsurface applies what it cached first.
-		s.pending.mergeInto(&s.cached)
-		s.pending.reset()
+		st.mergeInto(&s.cached)
+		st.reset()
 		s.apply(&s.cached)
-		return nil
+		return
 	}
-	s.apply(&s.pending)
-	return nil
+	s.apply(st)
 }
 
 // check enforces the commit-time rules on the state about to apply:
@@ -329,7 +350,17 @@ func (s *surface) check() error {
 // is superseded: nothing showed it, so it is the client's again.
 func (s *surfaceState) mergeInto(dst *surfaceState) {
 	if s.attached {
+		// dst's buffer is superseded unseen: its release point is due
+		// once nothing else reads that buffer.
+		retireRelease(bufferFrom(dst.buffer), &dst.release)
 		dst.attached, dst.buffer = true, s.buffer
+	}
+	if s.acquire.set() {
+		dst.acquire.drop()
+		dst.acquire, s.acquire = s.acquire, syncPoint{}
+	}
+	if s.release.set() {
+		dst.release, s.release = s.release, syncPoint{}
 	}
 	dst.dx += s.dx
 	dst.dy += s.dy
@@ -383,6 +414,9 @@ func (s *surface) apply(st *surfaceState) {
 		if nb != nil {
 			nb.ref()
 		}
+		// The release point belongs to this commit's buffer: it signals
+		// when that buffer is next free (at once if it is unusable).
+		retireRelease(nb, &st.release)
 		if old := s.buf; old != nil {
 			old.unref()
 		}
@@ -430,6 +464,7 @@ func (s *surface) apply(st *surfaceState) {
 			changed = true
 		}
 	}
+	st.acquire.drop()
 	s.updateSize()
 	// A newer commit replaces feedback that was never latched: that
 	// content will never be shown (weston discards the same way).
@@ -493,6 +528,15 @@ func (s *surface) updateSize() {
 func (s *surface) destroy() {
 	c := s.c
 	s.destroyed = true
+	s.dropHeld()
+	for _, st := range []*surfaceState{&s.pending, &s.cached} {
+		st.acquire.drop()
+		retireRelease(bufferFrom(st.buffer), &st.release)
+	}
+	if s.syncobj != nil {
+		s.syncobj.s = nil
+		s.syncobj = nil
+	}
 	if s.buf != nil {
 		s.buf.unref()
 		s.buf = nil
