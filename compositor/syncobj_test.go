@@ -2,13 +2,20 @@ package compositor_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headwaywl/headway/clients/rawwire"
+	"github.com/headwaywl/headway/compositor"
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
+	"github.com/headwaywl/headway/protocol/headwaytest"
+	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/headwaywl/headway/protocol/xdgshell"
 	"github.com/headwaywl/headway/syncobj/shmtimeline"
 )
 
@@ -55,4 +62,171 @@ func (c *tclient) dmabufXRGB(t testing.TB, w, h int, pix []byte) uint32 {
 	fd := dmabufMemfd(t, pix, true)
 	p := c.params(dmaPlane{fd: fd, stride: uint32(w * 4), mod: modifier.Linear})
 	return c.createImmed(p, int32(w), int32(h), fourcc.XRGB8888, 0)
+}
+
+// syncWindow is a toplevel with a syncobj surface.
+type syncWindow struct {
+	window
+	so uint32
+}
+
+func (c *tclient) syncToplevel() syncWindow {
+	w := c.toplevel()
+	return syncWindow{window: w, so: c.syncobjSurface(w.surface)}
+}
+
+// showSynced attaches buf with acquire and release points and commits,
+// asking for a frame callback.
+func (c *tclient) showSynced(w syncWindow, buf, acqTL uint32, acq uint64, relTL uint32, rel uint64) uint32 {
+	c.setAcquire(w.so, acqTL, acq)
+	c.setRelease(w.so, relTL, rel)
+	return c.show(w.surface, buf)
+}
+
+func (c *tclient) moveTo(s uint32, x, y int32) {
+	test := c.bind("headway_test_v1")
+	c.send(test, headwaytest.HeadwayTestV1RequestMoveSurface, func(e *wire.Encoder) { e.Object(s); e.Int(x); e.Int(y) })
+}
+
+// An acquire point signalled K frames late delays that surface's content
+// by exactly K frames and nothing else: a second client's surface, and
+// the first client's other surface, show on time.
+func TestAcquireHoldsOnlyItsSurface(t *testing.T) {
+	const K = 3
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	mode := r.comp.Mode()
+	W, H := int(mode.HDisplay), int(mode.VDisplay)
+
+	a := r.dial()
+	wa := a.syncToplevel()
+	acqTL, acq := a.importTimeline()
+	relTL, rel := a.importTimeline()
+	red := a.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	wOther := a.toplevel()
+	a.moveTo(wOther.surface, 100, 0)
+	blue, _ := a.shmBuffer(fourcc.XRGB8888, 10, 10, 40, xrgb(10, 10, 0, 0, 255))
+
+	b := r.dial()
+	wb := b.toplevel()
+	b.moveTo(wb.surface, 0, 100)
+	green, _ := b.shmBuffer(fourcc.XRGB8888, 20, 20, 80, xrgb(20, 20, 0, 255, 0))
+
+	cbA := a.showSynced(wa, red, acqTL, 1, relTL, 1)
+	cbOther := a.show(wOther.surface, blue)
+	a.sync()
+	cbB := b.show(wb.surface, green)
+	b.sync()
+
+	others := []paint{{100, 0, 10, 10, 0, 0, 255}, {0, 100, 20, 20, 0, 255, 0}}
+	withRed := append([]paint{{0, 0, 16, 8, 255, 0, 0}}, others...)
+
+	// Unsignalled, the commit would be latched at seq and shown from
+	// seq+1; the point signals just before the latch of seq+K.
+	seq := a.advance(1)
+	a.waitFor(cbOther, rawwire.EvCallbackDone)
+	b.waitFor(cbB, rawwire.EvCallbackDone)
+	for i := 1; i < K; i++ {
+		a.advance(1)
+	}
+	a.sync()
+	assert.Zero(t, a.drop(cbA, rawwire.EvCallbackDone), "the held commit's frame callback waits with it")
+
+	require.NoError(t, acq.Signal(1))
+	late := a.advance(1) // latch applies it
+	a.waitFor(cbA, rawwire.EvCallbackDone)
+	a.advance(1)
+	assert.Equal(t, seq+K, late, "signalled K frames late, latched K frames late")
+	for f := seq + 1; f <= late; f++ {
+		assert.Equal(t, frameCRC(W, H, others...), r.crc(f), "%s: the held surface is not shown, the others are", fmtSeq(f))
+	}
+	assert.Equal(t, frameCRC(W, H, withRed...), r.crc(late+1), "shown from the frame after its latch")
+	assert.Zero(t, rel.Value(), "the buffer is still shown: its release point waits")
+}
+
+// Later commits of a held surface queue behind it, in order, and apply
+// together once the point signals; release points then signal in the
+// order buffers free up, each on its own timeline.
+func TestHeldCommitsQueueAndRelease(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	mode := r.comp.Mode()
+	W, H := int(mode.HDisplay), int(mode.VDisplay)
+	c := r.dial()
+	w := c.syncToplevel()
+	acqTL, acq := c.importTimeline()
+	rel1TL, rel1 := c.importTimeline()
+	rel2TL, rel2 := c.importTimeline()
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	green := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 0, 255, 0))
+
+	c.showSynced(w, red, acqTL, 1, rel1TL, 1)
+	c.showSynced(w, green, acqTL, 2, rel2TL, 1)
+	c.sync()
+	seq := c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H), r.crc(seq+1), "both commits are held")
+
+	// The first point alone releases the first commit only; it applies
+	// and shows red.
+	require.NoError(t, acq.Signal(1))
+	seq = c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H, paint{0, 0, 16, 8, 255, 0, 0}), r.crc(seq+1))
+	assert.Zero(t, rel1.Value(), "red is shown")
+
+	require.NoError(t, acq.Signal(2))
+	seq = c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H, paint{0, 0, 16, 8, 0, 255, 0}), r.crc(seq+1))
+	assert.Equal(t, uint64(1), rel1.Value(), "red was replaced and is free")
+	assert.Zero(t, rel2.Value(), "green is shown")
+}
+
+// A commit replaced before any frame read it releases its buffer at once;
+// a held surface that is destroyed releases what it held.
+func TestReleaseOfBuffersNeverShown(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	c := r.dial()
+	w := c.syncToplevel()
+	acqTL, acq := c.importTimeline()
+	relTL, rel := c.importTimeline()
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	green := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 0, 255, 0))
+	require.NoError(t, acq.Signal(2))
+
+	c.showSynced(w, red, acqTL, 1, relTL, 1)
+	c.showSynced(w, green, acqTL, 2, relTL, 5)
+	c.sync()
+	assert.Equal(t, uint64(1), rel.Value(), "red was replaced before any latch")
+	c.advance(1)
+
+	// Held, then destroyed: nothing will read the buffer.
+	w2 := c.syncToplevel()
+	rel2TL, rel2 := c.importTimeline()
+	c.showSynced(w2, red, acqTL, 9, rel2TL, 3)
+	c.advance(1)
+	assert.Zero(t, rel2.Value())
+	c.send(w2.toplevel, xdgshell.XdgToplevelRequestDestroy, nil)
+	c.send(w2.xdgSurface, xdgshell.XdgSurfaceRequestDestroy, nil)
+	c.send(w2.so, drmsyncobjv1.WpLinuxDrmSyncobjSurfaceV1RequestDestroy, nil)
+	c.send(w2.surface, wayland.WlSurfaceRequestDestroy, nil)
+	c.sync()
+	assert.Equal(t, uint64(3), rel2.Value(), "a destroyed surface's held commit releases its buffer")
+	assert.Less(t, rel.Value(), uint64(5), "green is still shown")
+}
+
+// On the lockstep clock nothing is due while a commit waits for its
+// acquire point; the signal itself must wake the clock.
+func TestLockstepWakesOnAcquireSignal(t *testing.T) {
+	// A lockstep timeout would move the clock anyway: make it longer
+	// than the test's own deadline, so only the signal can.
+	r := startRig(t, compositor.Config{Clock: compositor.Lockstep, LockstepTimeout: time.Hour})
+	c := r.dial()
+	w := c.syncToplevel()
+	acqTL, acq := c.importTimeline()
+	relTL, _ := c.importTimeline()
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	cb := c.showSynced(w, red, acqTL, 1, relTL, 1)
+	c.sync()
+	require.NoError(t, acq.Signal(1))
+	c.waitFor(cb, rawwire.EvCallbackDone)
 }

@@ -169,7 +169,9 @@ func (p *positioner) place() (x, y, w, h int32) {
 // popup and has not shown a buffer yet: the client owes a commit.
 func (s *surface) awaitingFirstBuffer() bool {
 	xs, ok := s.role.(*xdgSurface)
-	if !ok || xs.dead || !xs.initial || s.buf != nil {
+	// A first buffer held for its acquire point has been committed: the
+	// point's signal, not the client, makes the next frame due.
+	if !ok || xs.dead || !xs.initial || s.buf != nil || len(s.held) > 0 {
 		return false
 	}
 	return (xs.toplevel != nil && xs.toplevel.res.Alive()) || (xs.popup != nil && xs.popup.res.Alive())
