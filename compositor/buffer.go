@@ -61,7 +61,7 @@ type buffer struct {
 	// Release points of the commits that showed it, signalled when the
 	// count next falls to zero: in the order buffers free up, not the
 	// order of their commits.
-	releases []syncPoint
+	releases []bufRelease
 }
 
 func (b *buffer) ref() { b.refs++ }
@@ -72,7 +72,7 @@ func (b *buffer) unref() {
 		return
 	}
 	for i := range b.releases {
-		b.releases[i].signal()
+		b.releases[i].fire()
 	}
 	b.releases = b.releases[:0]
 	if !b.gone {

@@ -2,6 +2,7 @@ package compositor
 
 import (
 	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
+	"github.com/headwaywl/headway/protocol/explicitsync"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/presentation"
@@ -27,6 +28,7 @@ const (
 	versionTest          = 1
 	versionDmabuf        = 5
 	versionSyncobj       = 1
+	versionExplicitSync  = 2
 )
 
 func (c *Compositor) addGlobals() {
@@ -44,6 +46,7 @@ func (c *Compositor) addGlobals() {
 	c.addGlobal(headwaytest.HeadwayTestV1Interface, versionTest, (&testGlobal{c}).bind)
 	c.addGlobal(linuxdmabuf.ZwpLinuxDmabufV1Interface, versionDmabuf, c.dmabuf.bind)
 	c.addGlobal(drmsyncobjv1.WpLinuxDrmSyncobjManagerV1Interface, versionSyncobj, (&syncobjManager{c}).bind)
+	c.addGlobal(explicitsync.ZwpLinuxExplicitSynchronizationV1Interface, versionExplicitSync, (&explicitSyncGlobal{c}).bind)
 }
 
 func (c *Compositor) addGlobal(iface *server.Interface, version uint32, bind func(*server.Client, *server.Resource)) {

@@ -816,6 +816,71 @@ var peCases = []peCase{
 		c.peAttachCommit(s, buf)
 		return peWant{so, "wp_linux_drm_syncobj_surface_v1", []string{"wl_buffer@" + peID(buf), "shm"}}
 	}},
+
+	// zwp_linux_explicit_synchronization_v1 and
+	// zwp_linux_surface_synchronization_v1, in weston's order.
+	{iface: "zwp_linux_explicit_synchronization_v1", err: "synchronization_exists", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		c.surfaceSync(s)
+		c.surfaceSync(s)
+		return peWant{c.bind("zwp_linux_explicit_synchronization_v1"), "zwp_linux_explicit_synchronization_v1", []string{"wl_surface@" + peID(s)}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "invalid_fence", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		ss := c.surfaceSync(c.newSurface())
+		c.setAcquireFence(ss, dmabufMemfd(t, make([]byte, 64), true)) // a memfd is no sync_file
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"sync_file"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "duplicate_fence", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		ss := c.surfaceSync(c.newSurface())
+		f, _ := syncFile(t, 1)
+		c.setAcquireFence(ss, f.Fd())
+		c.setAcquireFence(ss, f.Fd())
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"already"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "duplicate_release", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		ss := c.surfaceSync(c.newSurface())
+		rel := c.getRelease(ss)
+		c.getRelease(ss)
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"zwp_linux_buffer_release_v1@" + peID(rel)}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "no_surface", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		ss := c.surfaceSync(s)
+		c.send(s, wayland.WlSurfaceRequestDestroy, nil)
+		c.getRelease(ss)
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"wl_surface", "destroyed"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "no_surface", variant: "before invalid_fence", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		ss := c.surfaceSync(s)
+		c.send(s, wayland.WlSurfaceRequestDestroy, nil)
+		c.setAcquireFence(ss, dmabufMemfd(t, make([]byte, 64), true))
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"wl_surface", "destroyed"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "unsupported_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		ss := c.surfaceSync(s)
+		f, _ := syncFile(t, 1)
+		c.setAcquireFence(ss, f.Fd())
+		buf := c.peSmallBuffer(4, 4)
+		c.peAttachCommit(s, buf)
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"wl_buffer@" + peID(buf), "shm"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "no_buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		ss := c.surfaceSync(s)
+		f, _ := syncFile(t, 1)
+		c.setAcquireFence(ss, f.Fd())
+		c.send(s, wayland.WlSurfaceRequestCommit, nil)
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"acquire fence", "no buffer"}}
+	}},
+	{iface: "zwp_linux_surface_synchronization_v1", err: "no_buffer", variant: "release without buffer", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		s := c.newSurface()
+		ss := c.surfaceSync(s)
+		c.getRelease(ss)
+		c.send(s, wayland.WlSurfaceRequestCommit, nil)
+		return peWant{ss, "zwp_linux_surface_synchronization_v1", []string{"release", "no buffer"}}
+	}},
 }
 
 // peErrorEntries loads the protocol XML and returns the error entries

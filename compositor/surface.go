@@ -2,6 +2,7 @@ package compositor
 
 import (
 	"github.com/headwaywl/headway/compositor/region"
+	"github.com/headwaywl/headway/syncobj/syncfd"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
@@ -46,10 +47,15 @@ type surfaceState struct {
 
 	committed bool // a cached state that holds a commit
 
-	// Explicit sync (wp_linux_drm_syncobj_surface_v1): each holds a
-	// reference to its timeline until consumed (acquire: applied;
-	// release: signalled once the buffer is free).
+	// Explicit sync. wp_linux_drm_syncobj_surface_v1's points each hold
+	// a reference to their timeline until consumed (acquire: applied;
+	// release: signalled once the buffer is free);
+	// zwp_linux_surface_synchronization_v1's acquire fence is owned here
+	// until applied, and its buffer release object is answered once the
+	// buffer is free.
 	acquire, release syncPoint
+	acquireFence     *syncfd.File
+	releaseObj       *server.Resource
 }
 
 func (s *surfaceState) reset() {
@@ -102,6 +108,7 @@ type surface struct {
 	latched       bool // the last latched frame showed it
 
 	syncobj *syncobjSurface // its wp_linux_drm_syncobj_surface_v1, if any
+	sync    *surfaceSync    // its zwp_linux_surface_synchronization_v1, if any
 	held    []*heldCommit   // commits waiting for an acquire point, in order
 }
 
@@ -281,6 +288,9 @@ func (s *surface) Commit(r *server.Resource) error {
 	if err := s.checkSyncobj(); err != nil {
 		return err
 	}
+	if err := s.checkSync(); err != nil {
+		return err
+	}
 	// Any commit answers a frame callback for the lockstep clock, even
 	// one a synchronized subsurface caches.
 	s.frameWaiter = false
@@ -352,16 +362,10 @@ func (s *surfaceState) mergeInto(dst *surfaceState) {
 	if s.attached {
 		// dst's buffer is superseded unseen: its release point is due
 		// once nothing else reads that buffer.
-		retireRelease(bufferFrom(dst.buffer), &dst.release)
+		dst.retireRelease(bufferFrom(dst.buffer))
 		dst.attached, dst.buffer = true, s.buffer
 	}
-	if s.acquire.set() {
-		dst.acquire.drop()
-		dst.acquire, s.acquire = s.acquire, syncPoint{}
-	}
-	if s.release.set() {
-		dst.release, s.release = s.release, syncPoint{}
-	}
+	s.moveSync(dst)
 	dst.dx += s.dx
 	dst.dy += s.dy
 	dst.damage.Union(&s.damage)
@@ -416,7 +420,7 @@ func (s *surface) apply(st *surfaceState) {
 		}
 		// The release point belongs to this commit's buffer: it signals
 		// when that buffer is next free (at once if it is unusable).
-		retireRelease(nb, &st.release)
+		st.retireRelease(nb)
 		if old := s.buf; old != nil {
 			old.unref()
 		}
@@ -464,7 +468,7 @@ func (s *surface) apply(st *surfaceState) {
 			changed = true
 		}
 	}
-	st.acquire.drop()
+	st.dropAcquire()
 	s.updateSize()
 	// A newer commit replaces feedback that was never latched: that
 	// content will never be shown (weston discards the same way).
@@ -530,12 +534,16 @@ func (s *surface) destroy() {
 	s.destroyed = true
 	s.dropHeld()
 	for _, st := range []*surfaceState{&s.pending, &s.cached} {
-		st.acquire.drop()
-		retireRelease(bufferFrom(st.buffer), &st.release)
+		st.dropAcquire()
+		st.retireRelease(bufferFrom(st.buffer))
 	}
 	if s.syncobj != nil {
 		s.syncobj.s = nil
 		s.syncobj = nil
+	}
+	if s.sync != nil {
+		s.sync.s = nil
+		s.sync = nil
 	}
 	if s.buf != nil {
 		s.buf.unref()

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
+	"github.com/headwaywl/headway/protocol/explicitsync"
 	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/syncobj/shmtimeline"
@@ -204,7 +205,7 @@ func (s *surface) checkSyncobj() error {
 // its acquire point has not signalled, or when earlier commits are held:
 // only this surface waits. It reports whether it took the state.
 func (s *surface) hold(st *surfaceState) bool {
-	if len(s.held) == 0 && (!st.acquire.set() || st.acquire.signalled()) {
+	if len(s.held) == 0 && st.acquireReady() {
 		return false
 	}
 	h := &heldCommit{}
@@ -214,21 +215,29 @@ func (s *surface) hold(st *surfaceState) bool {
 		s.c.holding++
 	}
 	s.held = append(s.held, h)
-	if s.c.cfg.Clock != Manual && h.st.acquire.set() {
+	if s.c.cfg.Clock != Manual && !h.st.acquireReady() {
 		// Virtual clocks stand still while nothing is due; wake the loop
-		// when the point signals so the next latch can apply it. The
-		// manual clock reads the point at each latch it is asked for.
+		// when the acquire signals so the next latch can apply it. The
+		// manual clock reads it at each latch it is asked for.
 		ctx, cancel := context.WithCancel(context.Background())
 		h.cancel = cancel
-		p := h.st.acquire
-		tl := p.t.tl
+		var tl *shmtimeline.Timeline
+		var point uint64
+		if p := h.st.acquire; p.set() {
+			tl, point = p.t.tl, p.point
+		}
+		fence := h.st.acquireFence
 		go func() {
-			if tl.Wait(ctx, p.point, math.MaxInt64) == nil {
-				s.c.display.Do(func() {
-					s.c.scene.dirty = true
-					s.c.lockstepKick()
-				})
+			if tl != nil && tl.Wait(ctx, point, math.MaxInt64) != nil {
+				return
 			}
+			if fence != nil && fence.Wait(ctx, math.MaxInt64) != nil {
+				return
+			}
+			s.c.display.Do(func() {
+				s.c.scene.dirty = true
+				s.c.lockstepKick()
+			})
 		}()
 	}
 	return true
@@ -246,7 +255,7 @@ type heldCommit struct {
 func (s *surface) applyHeld() {
 	n := 0
 	for _, h := range s.held {
-		if h.st.acquire.set() && !h.st.acquire.signalled() {
+		if !h.st.acquireReady() {
 			break
 		}
 		if h.cancel != nil {
@@ -273,8 +282,8 @@ func (s *surface) dropHeld() {
 		for _, fb := range h.st.feedbacks {
 			s.c.discardFeedback(s, fb)
 		}
-		h.st.acquire.drop()
-		h.st.release.signal()
+		h.st.dropAcquire()
+		h.st.retireRelease(nil)
 		h.st.reset()
 	}
 	if len(s.held) > 0 {
@@ -295,14 +304,89 @@ func (p *syncPoint) signal() {
 	p.drop()
 }
 
-// retireRelease hands release point p (taken from a state) to buffer b: it
-// signals when b is next free, or now when b is not in use (nil, never
-// shown, or unusable).
-func retireRelease(b *buffer, p *syncPoint) {
-	if p.set() && b != nil && b.refs > 0 {
-		b.releases = append(b.releases, *p)
-		*p = syncPoint{}
+// acquireReady says whether st's buffer may be read: every acquire point
+// and fence it carries has signalled (with or without an error: a failed
+// fence still ends the wait, and the content is the client's problem).
+func (st *surfaceState) acquireReady() bool {
+	if st.acquire.set() && !st.acquire.signalled() {
+		return false
+	}
+	if f := st.acquireFence; f != nil {
+		status, err := f.Status()
+		return err == nil && status != 0
+	}
+	return true
+}
+
+// dropAcquire forgets st's acquire point and fence.
+func (st *surfaceState) dropAcquire() {
+	st.acquire.drop()
+	if st.acquireFence != nil {
+		_ = st.acquireFence.Close()
+		st.acquireFence = nil
+	}
+}
+
+// moveSync moves the explicit-sync state s sets into dst, replacing what
+// dst had (a replaced release object is answered at once: its commit
+// never happened).
+func (s *surfaceState) moveSync(dst *surfaceState) {
+	if s.acquire.set() {
+		dst.acquire.drop()
+		dst.acquire, s.acquire = s.acquire, syncPoint{}
+	}
+	if s.release.set() {
+		dst.release.signal()
+		dst.release, s.release = s.release, syncPoint{}
+	}
+	if s.acquireFence != nil {
+		if dst.acquireFence != nil {
+			_ = dst.acquireFence.Close()
+		}
+		dst.acquireFence, s.acquireFence = s.acquireFence, nil
+	}
+	if s.releaseObj != nil {
+		releaseNow(dst.releaseObj)
+		dst.releaseObj, s.releaseObj = s.releaseObj, nil
+	}
+}
+
+// bufRelease is what is owed to a client once a buffer is free: a release
+// point to signal or a zwp_linux_buffer_release_v1 to answer.
+type bufRelease struct {
+	p   syncPoint
+	obj *server.Resource
+}
+
+func (r *bufRelease) fire() {
+	r.p.signal()
+	releaseNow(r.obj)
+	r.obj = nil
+}
+
+// releaseNow answers a buffer release object with immediate_release (a
+// destructor event): headway's renderer has finished with a buffer by
+// the time it lets go of it, so there is nothing to fence.
+func releaseNow(obj *server.Resource) {
+	if obj == nil || !obj.Alive() {
 		return
 	}
-	p.signal()
+	_ = explicitsync.ZwpLinuxBufferReleaseV1SendImmediateRelease(obj)
+	obj.Destroy()
+}
+
+// retireRelease hands st's release point and release object to buffer b:
+// they fire when b is next free, or now when b is not in use (nil, never
+// shown, or unusable).
+func (st *surfaceState) retireRelease(b *buffer) {
+	r := bufRelease{p: st.release, obj: st.releaseObj}
+	st.release, st.releaseObj = syncPoint{}, nil
+	if !r.p.set() && r.obj == nil {
+		return
+	}
+	if b != nil && b.refs > 0 {
+		b.releases = append(b.releases, r)
+		return
+	}
+	r.fire()
 }

@@ -12,11 +12,13 @@ import (
 	"github.com/headwaywl/headway/modifiers/fourcc"
 	"github.com/headwaywl/headway/modifiers/modifier"
 	"github.com/headwaywl/headway/protocol/drmsyncobjv1"
+	"github.com/headwaywl/headway/protocol/explicitsync"
 	"github.com/headwaywl/headway/protocol/headwaytest"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
 	"github.com/headwaywl/headway/protocol/xdgshell"
 	"github.com/headwaywl/headway/syncobj/shmtimeline"
+	"github.com/headwaywl/headway/syncobj/syncfd"
 )
 
 // syncobjSurface gets s a wp_linux_drm_syncobj_surface_v1.
@@ -229,4 +231,70 @@ func TestLockstepWakesOnAcquireSignal(t *testing.T) {
 	c.sync()
 	require.NoError(t, acq.Signal(1))
 	c.waitFor(cb, rawwire.EvCallbackDone)
+}
+
+// syncFile makes an emulated sync_file on a fresh timeline, signalled when
+// the timeline reaches point.
+func syncFile(t testing.TB, point uint64) (*syncfd.File, *shmtimeline.Timeline) {
+	tl, err := shmtimeline.Create()
+	require.NoError(t, err)
+	t.Cleanup(func() { tl.Close() })
+	f, err := syncfd.New("headway-test", syncfd.Point{Timeline: tl, Value: point})
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	return f, tl
+}
+
+// surfaceSync gets s a zwp_linux_surface_synchronization_v1.
+func (c *tclient) surfaceSync(s uint32) uint32 {
+	mgr := c.bind("zwp_linux_explicit_synchronization_v1")
+	ss := c.NewObject("zwp_linux_surface_synchronization_v1")
+	c.send(mgr, explicitsync.ZwpLinuxExplicitSynchronizationV1RequestGetSynchronization, func(e *wire.Encoder) { e.NewID(ss); e.Object(s) })
+	return ss
+}
+
+func (c *tclient) setAcquireFence(ss uint32, fd int) {
+	c.send(ss, explicitsync.ZwpLinuxSurfaceSynchronizationV1RequestSetAcquireFence, func(e *wire.Encoder) { e.FD(fd) })
+}
+
+func (c *tclient) getRelease(ss uint32) uint32 {
+	rel := c.NewObject("zwp_linux_buffer_release_v1")
+	c.send(ss, explicitsync.ZwpLinuxSurfaceSynchronizationV1RequestGetRelease, func(e *wire.Encoder) { e.NewID(rel) })
+	return rel
+}
+
+// An acquire fence holds its commit as an acquire point does, and the
+// buffer release object is answered (immediate_release) once the buffer
+// is free: not while it is shown.
+func TestAcquireFenceAndBufferRelease(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	mode := r.comp.Mode()
+	W, H := int(mode.HDisplay), int(mode.VDisplay)
+	c := r.dial()
+	w := c.toplevel()
+	ss := c.surfaceSync(w.surface)
+	fence, tl := syncFile(t, 4)
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	green := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 0, 255, 0))
+
+	c.setAcquireFence(ss, fence.Fd())
+	rel := c.getRelease(ss)
+	cb := c.show(w.surface, red)
+	seq := c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H), r.crc(seq+1), "held for its fence")
+	c.sync()
+	assert.Zero(t, c.drop(cb, rawwire.EvCallbackDone))
+
+	require.NoError(t, tl.Signal(4))
+	seq = c.advance(1)
+	c.waitFor(cb, rawwire.EvCallbackDone)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H, paint{0, 0, 16, 8, 255, 0, 0}), r.crc(seq+1))
+	c.sync()
+	assert.Zero(t, c.drop(rel, explicitsync.ZwpLinuxBufferReleaseV1EventImmediateRelease), "red is shown")
+
+	c.show(w.surface, green) // no fence: applies at once
+	c.advance(1)
+	c.waitFor(rel, explicitsync.ZwpLinuxBufferReleaseV1EventImmediateRelease)
 }
