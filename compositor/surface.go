@@ -2,10 +2,10 @@ package compositor
 
 import (
 	"github.com/headwaywl/headway/compositor/region"
-	"github.com/headwaywl/headway/syncobj/syncfd"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/headwaywl/headway/syncobj/syncfd"
 )
 
 // surfaceState is one set of double-buffered wl_surface state: what a
