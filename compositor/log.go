@@ -246,3 +246,54 @@ func (l *negLog) dmabufWarning(cd *clientData, errName, rule string) {
 func (l *negLog) dmabufAdd(cd *clientData, p *dmabufParams, idx, offset, stride uint32, m modifier.Modifier, result, rule string) {
 	l.add(cd, neglog.DmabufAdd(p.res.ID(), int(idx), offset, stride, uint64(m), result, rule))
 }
+
+// Explicit-sync kinds and actions of the sync line.
+const (
+	syncAcquirePoint  = "acquire_point"
+	syncReleasePoint  = "release_point"
+	syncAcquireFence  = "acquire_fence"
+	syncBufferRelease = "buffer_release"
+)
+
+// syncSet logs every explicit-sync item a commit carries.
+func (l *negLog) syncSet(s *surface, st *surfaceState) {
+	if !l.on() || st.buffer == nil {
+		return
+	}
+	l.syncAcquire(s, st, "set", false)
+	buf := st.buffer.ID()
+	if p := st.release; p.set() {
+		l.add(s.owner, neglog.Sync(buf, syncReleasePoint, "set", s.res.ID(), p.timelineName(), p.point))
+	}
+	if st.releaseObj != nil {
+		l.add(s.owner, neglog.Sync(buf, syncBufferRelease, "set", s.res.ID(), "", 0))
+	}
+}
+
+// syncAcquire logs action for st's acquire point and fence; unsignalled
+// limits it to those that have not signalled.
+func (l *negLog) syncAcquire(s *surface, st *surfaceState, action string, unsignalled bool) {
+	if !l.on() || st.buffer == nil {
+		return
+	}
+	buf := st.buffer.ID()
+	if p := st.acquire; p.set() && !(unsignalled && p.signalled()) {
+		l.add(s.owner, neglog.Sync(buf, syncAcquirePoint, action, s.res.ID(), p.timelineName(), p.point))
+	}
+	if f := st.acquireFence; f != nil && !(unsignalled && fenceSignalled(f)) {
+		l.add(s.owner, neglog.Sync(buf, syncAcquireFence, action, s.res.ID(), "", 0))
+	}
+}
+
+// released logs that a buffer's release point or object fired.
+func (l *negLog) released(r *bufRelease) {
+	if !l.on() || r.owner == nil {
+		return
+	}
+	if r.p.set() {
+		l.add(r.owner, neglog.Sync(r.buf, syncReleasePoint, "released", 0, r.p.timelineName(), r.p.point))
+	}
+	if r.obj != nil {
+		l.add(r.owner, neglog.Sync(r.buf, syncBufferRelease, "released", 0, "", 0))
+	}
+}

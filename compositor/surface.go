@@ -299,6 +299,7 @@ func (s *surface) Commit(r *server.Resource) error {
 			return err
 		}
 	}
+	s.c.nlog.syncSet(s, &s.pending)
 	if s.hold(&s.pending) {
 		return nil
 	}

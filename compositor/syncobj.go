@@ -14,6 +14,7 @@ import (
 	"github.com/headwaywl/headway/protocol/linuxdmabuf"
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/syncobj/shmtimeline"
+	"github.com/headwaywl/headway/syncobj/syncfd"
 )
 
 // timeline is an imported wp_linux_drm_syncobj_timeline_v1. Points set on
@@ -61,7 +62,11 @@ func (p syncPoint) signalled() bool {
 }
 
 func (p syncPoint) String() string {
-	return fmt.Sprintf("wp_linux_drm_syncobj_timeline_v1@%d point %d", p.t.id, p.point)
+	return fmt.Sprintf("%s point %d", p.timelineName(), p.point)
+}
+
+func (p syncPoint) timelineName() string {
+	return "wp_linux_drm_syncobj_timeline_v1@" + strconv.FormatUint(uint64(p.t.id), 10)
 }
 
 type syncobjManager struct{ c *Compositor }
@@ -208,6 +213,7 @@ func (s *surface) hold(st *surfaceState) bool {
 	if len(s.held) == 0 && st.acquireReady() {
 		return false
 	}
+	s.c.nlog.syncAcquire(s, st, "held", true)
 	h := &heldCommit{}
 	st.mergeInto(&h.st)
 	st.reset()
@@ -261,6 +267,7 @@ func (s *surface) applyHeld() {
 		if h.cancel != nil {
 			h.cancel()
 		}
+		s.c.nlog.syncAcquire(s, &h.st, "signalled", false)
 		s.commitState(&h.st)
 		n++
 	}
@@ -311,11 +318,12 @@ func (st *surfaceState) acquireReady() bool {
 	if st.acquire.set() && !st.acquire.signalled() {
 		return false
 	}
-	if f := st.acquireFence; f != nil {
-		status, err := f.Status()
-		return err == nil && status != 0
-	}
-	return true
+	return st.acquireFence == nil || fenceSignalled(st.acquireFence)
+}
+
+func fenceSignalled(f *syncfd.File) bool {
+	status, err := f.Status()
+	return err == nil && status != 0
 }
 
 // dropAcquire forgets st's acquire point and fence.
@@ -354,11 +362,16 @@ func (s *surfaceState) moveSync(dst *surfaceState) {
 // bufRelease is what is owed to a client once a buffer is free: a release
 // point to signal or a zwp_linux_buffer_release_v1 to answer.
 type bufRelease struct {
-	p   syncPoint
-	obj *server.Resource
+	p     syncPoint
+	obj   *server.Resource
+	owner *clientData // for the log
+	buf   uint32      // the wl_buffer's id, for the log
 }
 
 func (r *bufRelease) fire() {
+	if r.owner != nil {
+		r.owner.c.nlog.released(r)
+	}
 	r.p.signal()
 	releaseNow(r.obj)
 	r.obj = nil
@@ -383,6 +396,9 @@ func (st *surfaceState) retireRelease(b *buffer) {
 	st.release, st.releaseObj = syncPoint{}, nil
 	if !r.p.set() && r.obj == nil {
 		return
+	}
+	if sb := bufferFrom(st.buffer); sb != nil {
+		r.owner, r.buf = sb.owner, st.buffer.ID()
 	}
 	if b != nil && b.refs > 0 {
 		b.releases = append(b.releases, r)

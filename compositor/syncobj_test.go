@@ -1,6 +1,8 @@
 package compositor_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -297,4 +299,58 @@ func TestAcquireFenceAndBufferRelease(t *testing.T) {
 	c.show(w.surface, green) // no fence: applies at once
 	c.advance(1)
 	c.waitFor(rel, explicitsync.ZwpLinuxBufferReleaseV1EventImmediateRelease)
+}
+
+// The negotiation log follows a buffer through explicit sync, frame by
+// frame: points set at commit, the commit held, its acquire signalled at
+// the latch that applied it, and its release once the buffer was freed.
+func TestSyncNegotiationLog(t *testing.T) {
+	var log lockedBuffer
+	r := startRig(t, compositor.Config{Clock: compositor.Manual, NegotiationLog: &log})
+	c := r.dial()
+	w := c.syncToplevel()
+	acqTL, acq := c.importTimeline()
+	relTL, _ := c.importTimeline()
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	green := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 0, 255, 0))
+	c.showSynced(w, red, acqTL, 1, relTL, 1)
+	c.sync()
+	held := c.advance(1)
+	require.NoError(t, acq.Signal(2))
+	applied := c.advance(1)
+	c.showSynced(w, green, acqTL, 2, relTL, 2)
+	c.sync()
+	freed := c.advance(1)
+	r.comp.Close()
+	<-r.done
+	r.done <- nil
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	var got []string
+	for _, line := range strings.Split(log.b.String(), "\n") {
+		if strings.Contains(line, `"event":"sync"`) {
+			_, rest, _ := strings.Cut(line, `"frame":`)
+			frame, rest, _ := strings.Cut(rest, ",")
+			_, ev, _ := strings.Cut(rest, `"event":"sync",`)
+			got = append(got, frame+" "+ev)
+		}
+	}
+	s, rb, gb := peID(w.surface), peID(red), peID(green)
+	tlA, tlR := "wp_linux_drm_syncobj_timeline_v1@"+peID(acqTL), "wp_linux_drm_syncobj_timeline_v1@"+peID(relTL)
+	f := func(seq uint64) string { return fmt.Sprint(seq) }
+	// Lines recorded between latches belong to the last latched frame
+	// (0 before the first). Green's point has signalled already, so its
+	// commit applies at once and frees red; closing frees green.
+	require.Equal(t, uint64(2), held, "a fresh manual rig latches frame 2 first")
+	assert.Equal(t, []string{
+		`0 "buffer":` + rb + `,"kind":"acquire_point","action":"set","surface":` + s + `,"timeline":"` + tlA + `","point":"1"}`,
+		`0 "buffer":` + rb + `,"kind":"release_point","action":"set","surface":` + s + `,"timeline":"` + tlR + `","point":"1"}`,
+		`0 "buffer":` + rb + `,"kind":"acquire_point","action":"held","surface":` + s + `,"timeline":"` + tlA + `","point":"1"}`,
+		f(applied) + ` "buffer":` + rb + `,"kind":"acquire_point","action":"signalled","surface":` + s + `,"timeline":"` + tlA + `","point":"1"}`,
+		f(applied) + ` "buffer":` + gb + `,"kind":"acquire_point","action":"set","surface":` + s + `,"timeline":"` + tlA + `","point":"2"}`,
+		f(applied) + ` "buffer":` + gb + `,"kind":"release_point","action":"set","surface":` + s + `,"timeline":"` + tlR + `","point":"2"}`,
+		f(applied) + ` "buffer":` + rb + `,"kind":"release_point","action":"released","timeline":"` + tlR + `","point":"1"}`,
+		f(freed) + ` "buffer":` + gb + `,"kind":"release_point","action":"released","timeline":"` + tlR + `","point":"2"}`,
+	}, got)
 }

@@ -190,4 +190,21 @@
 //   - error (string): the protocol error the check would have raised, or
 //     "failed" for a layout rule no protocol code names.
 //   - rule (string): the rule, with its numbers.
+//
+// sync (client): one step of explicit synchronization of a buffer.
+//   - buffer (int): the wl_buffer's object id.
+//   - kind (string): "acquire_point" or "release_point"
+//     (wp_linux_drm_syncobj_surface_v1), "acquire_fence" or
+//     "buffer_release" (zwp_linux_surface_synchronization_v1).
+//   - action (string): "set" (a commit carries it), "held" (the commit
+//     waits for it), "signalled" (a held commit's acquire has signalled
+//     and the commit applied at this frame's latch) or "released" (the
+//     buffer is free: the release point was signalled or the release
+//     object answered).
+//   - surface (int, optional): the wl_surface's object id, where a
+//     surface is involved.
+//   - timeline (string, optional): the timeline object, as
+//     "wp_linux_drm_syncobj_timeline_v1@<id>".
+//   - point (string, optional): the timeline point, in decimal (points
+//     are 64-bit).
 package neglog

@@ -3,6 +3,7 @@ package neglog
 import (
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // The constructors below build schema events without the envelope:
@@ -277,4 +278,18 @@ func DmabufAdd(params uint32, plane int, offset, stride uint32, mod uint64, resu
 		fs = append(fs, Field{"rule", Str(rule)})
 	}
 	return Event{Type: TypeDmabufAdd, Fields: fs}
+}
+
+// Sync records one step of a buffer's explicit synchronization. A zero
+// surface or an empty timeline leaves the field out; point goes with
+// timeline.
+func Sync(buffer uint32, kind, action string, surface uint32, timeline string, point uint64) Event {
+	fs := []Field{{"buffer", Int(int64(buffer))}, {"kind", Str(kind)}, {"action", Str(action)}}
+	if surface != 0 {
+		fs = append(fs, Field{"surface", Int(int64(surface))})
+	}
+	if timeline != "" {
+		fs = append(fs, Field{"timeline", Str(timeline)}, Field{"point", Str(strconv.FormatUint(point, 10))})
+	}
+	return Event{Type: TypeSync, Fields: fs}
 }

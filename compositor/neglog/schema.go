@@ -61,6 +61,7 @@ const (
 	TypeDmabufAdd        = "dmabuf_add"
 	TypeDmabufCreate     = "dmabuf_create"
 	TypeDmabufWarning    = "dmabuf_warning"
+	TypeSync             = "sync"
 )
 
 func str(name string) FieldSpec     { return FieldSpec{Name: name, Kind: KindString} }
@@ -156,6 +157,13 @@ var schema = []EventSpec{
 	{
 		Type: TypeDmabufWarning, Scope: ScopeClient,
 		Fields: []FieldSpec{str("error"), str("rule")},
+	},
+	{
+		Type: TypeSync, Scope: ScopeClient,
+		Fields: []FieldSpec{
+			integer("buffer"), str("kind"), str("action"),
+			opt(integer("surface")), opt(str("timeline")), opt(str("point")),
+		},
 	},
 }
 
