@@ -3,7 +3,9 @@
 // fake device and its composer), modifiers and syncobj meet. It serves
 // wl_compositor v6, wl_subcompositor, wl_shm v2, wl_output v4, xdg_wm_base
 // v6, wl_seat v9, wl_data_device_manager v3, wp_viewporter,
-// wp_presentation v2, wp_single_pixel_buffer_manager_v1 and the private
+// wp_presentation v2, wp_single_pixel_buffer_manager_v1,
+// zwp_linux_dmabuf_v1 v5, wp_linux_drm_syncobj_manager_v1,
+// zwp_linux_explicit_synchronization_v1 v2 and the private
 // headway_test_v1, and shows every frame on one output of a fake KMS
 // device.
 //
@@ -13,7 +15,8 @@
 // types/wlr_*.c: surface.go (wl_surface, wl_region, double-buffered
 // state), subsurface.go, shm.go and buffer.go (wl_shm, pools, buffers,
 // single-pixel buffers), dmabuf.go and scanout.go (linux-dmabuf: feedback,
-// params, import, scanout candidates), xdg.go, seat.go (pointer, keyboard, the data
+// params, import, scanout candidates), syncobj.go and explicitsync.go
+// (explicit sync: held commits, release points and objects), xdg.go, seat.go (pointer, keyboard, the data
 // device stubs), viewport.go, globals.go (wl_output, wp_presentation and
 // the global list), testproto.go (headway_test_v1), client.go (stable
 // names and per-client serials), log.go (the negotiation log). The output
@@ -135,6 +138,41 @@
 // F_SEAL_SHRINK, or a real dma-buf. Anything else (an unsealed memfd, a
 // tmpfs file, a pipe) fails: created/failed for create, invalid_wl_buffer
 // for create_immed. Tiled buffers render through modifiers/sample.
+//
+// # Explicit sync
+//
+// wp_linux_drm_syncobj_manager_v1 imports headway timeline pages
+// (syncobj/shmtimeline); any other fd is invalid_timeline, and a kernel
+// DRM syncobj fd is named as such in the log (importing one needs a
+// render node, which headway does not use yet).
+// zwp_linux_explicit_synchronization_v1 takes sync_file fds through
+// syncobj/syncfd. The compositor closes every received fd after import.
+//
+// A commit whose acquire point or fence has not signalled is held on its
+// surface, with every later commit of that surface queued behind it;
+// nothing else waits. Held commits are applied in order at the latch
+// where their acquire has signalled (a fence signalled with an error
+// counts: the wait is over). On the virtual clocks a goroutine per held
+// commit waits for the signal and makes the next frame due; a held first
+// buffer does not count as one the lockstep clock waits for.
+//
+// A release point (or a zwp_linux_buffer_release_v1, answered with
+// immediate_release: the renderer is done with a buffer when it lets go
+// of it) belongs to its commit's buffer and fires when that buffer is
+// next free: replaced and read by no frame being rendered. A commit
+// superseded before it applied, a held commit of a destroyed surface and
+// a commit whose buffer was destroyed release at once. A buffer kept
+// current by later commits keeps every earlier point pending.
+//
+// Commit errors come in wlroots' order for syncobj (no_buffer for a point
+// without a buffer, no_acquire_point, no_release_point,
+// conflicting_points for acquire >= release on one timeline object), then
+// Smithay's unsupported_buffer for a buffer that is not a linux-dmabuf
+// buffer, checked last; for explicit-sync in weston's: set_acquire_fence
+// checks no_surface, invalid_fence, duplicate_fence; get_release
+// no_surface, duplicate_release; commit no_buffer then unsupported_buffer
+// (an acquire fence on a shm buffer) for the fence, then no_buffer for a
+// release object.
 //
 // # Protocol errors
 //
