@@ -62,6 +62,8 @@ type buffer struct {
 	// count next falls to zero: in the order buffers free up, not the
 	// order of their commits.
 	releases []bufRelease
+
+	own ownWindow // the ownership check's window (Config.CheckOwnership)
 }
 
 func (b *buffer) ref() { b.refs++ }
@@ -71,6 +73,7 @@ func (b *buffer) unref() {
 	if b.refs > 0 {
 		return
 	}
+	b.c.ownClose(b)
 	for i := range b.releases {
 		b.releases[i].fire()
 	}

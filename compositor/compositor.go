@@ -80,6 +80,10 @@ type Config struct {
 	// wlroots' into warnings in the negotiation log (serve
 	// --dmabuf-strict=off): real clients have shipped breaking them.
 	DmabufLenient bool
+	// CheckOwnership hashes every buffer while the compositor owns it
+	// and logs writes the client makes meanwhile (ownership_violation).
+	// Off, it costs nothing.
+	CheckOwnership bool
 	// LockstepTimeout overrides DefaultLockstepTimeout.
 	LockstepTimeout time.Duration
 	// SocketName is the socket clients connect to, for the log.

@@ -174,6 +174,15 @@
 // (an acquire fence on a shm buffer) for the fence, then no_buffer for a
 // release object.
 //
+// # Ownership checks
+//
+// With Config.CheckOwnership a buffer is hashed (CRC-32C of the bytes the
+// renderer reads) when the compositor takes it (at commit, or when a
+// held commit's acquire has signalled), at every latch that shows it and
+// just before it is released; a change is an ownership_violation line
+// and becomes the new reference, so one write is reported once. A buffer
+// committed again while owned keeps its window. See ownership.go.
+//
 // # Protocol errors
 //
 // Every error is posted with the interface and code the XML defines, on

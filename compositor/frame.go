@@ -117,6 +117,9 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 		p.s.latched = true
 		src, dst, rot := layerOf(p)
 		b.ref()
+		if c.cfg.CheckOwnership {
+			c.ownCheck(b, "latch")
+		}
 		snap.layers = append(snap.layers, snapLayer{buf: b, src: b.source(), srcRect: src, dst: dst, rot: rot})
 		sig = append(sig, layerSig{s: p.s, b: b, content: p.s.contentSeq, src: src, dst: dst, rot: rot})
 	}

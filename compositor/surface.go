@@ -418,6 +418,11 @@ func (s *surface) apply(st *surfaceState) {
 		}
 		if nb != nil {
 			nb.ref()
+			start := "commit"
+			if st.acquire.set() || st.acquireFence != nil {
+				start = "acquire"
+			}
+			c.ownOpen(nb, s, start)
 		}
 		// The release point belongs to this commit's buffer: it signals
 		// when that buffer is next free (at once if it is unusable).

@@ -20,7 +20,7 @@ import (
 
 var serveUsage = `headway serve [--socket NAME] [--profile NAME] [--clock realtime|manual|lockstep]
               [--size WxH] [--primary-format FORMAT] [--crc] [--log-file FILE]
-              [--dmabuf-strict on|off]
+              [--dmabuf-strict on|off] [--check-ownership]
 
 serve runs the headless compositor for external clients. It prints
 WAYLAND_DISPLAY=<name> on stdout once it accepts connections, and on SIGINT
@@ -44,7 +44,11 @@ or SIGTERM shuts down and removes its socket and lock file.
                         off turns the linux-dmabuf checks headway makes beyond
                         wlroots' (holes in the plane list, pairs never
                         advertised, the plane count and layout rules) into
-                        dmabuf_warning log lines (default on)`
+                        dmabuf_warning log lines (default on)
+  --check-ownership     hash every buffer while the compositor owns it (from
+                        commit, or from its acquire signal, to its release)
+                        and log each write the client makes meanwhile as an
+                        ownership_violation line (default off: no cost)`
 
 func init() {
 	register(&command{
@@ -66,6 +70,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	crcOn := fs.Bool("crc", false, "collect per-frame CRCs")
 	logFile := fs.String("log-file", "", "negotiation log file")
 	strict := fs.String("dmabuf-strict", "on", "on, or off to log headway's extra linux-dmabuf checks as warnings")
+	owned := fs.Bool("check-ownership", false, "log client writes into buffers the compositor owns")
 	fs.Usage = func() { fmt.Fprintln(stderr, serveUsage) }
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -78,7 +83,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "headway serve: --dmabuf-strict: want on or off, got %q\n", *strict)
 		return exitUsage
 	}
-	cfg := compositor.Config{CRCOnDemand: !*crcOn, DmabufLenient: *strict == "off", Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	cfg := compositor.Config{CRCOnDemand: !*crcOn, DmabufLenient: *strict == "off", CheckOwnership: *owned, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	var err error
 	if cfg.Profile, err = profile.Load(*prof); err != nil {
 		fmt.Fprintf(stderr, "headway serve: %v\n", err)

@@ -207,4 +207,17 @@
 //     "wp_linux_drm_syncobj_timeline_v1@<id>".
 //   - point (string, optional): the timeline point, in decimal (points
 //     are 64-bit).
+//
+// ownership_violation (client): with ownership checks on (serve
+// --check-ownership), the client changed a buffer while the compositor
+// owned it: after committing it (or after its acquire signalled) and
+// before its release.
+//   - buffer (int): the wl_buffer's object id.
+//   - surface (int): the wl_surface that took the buffer.
+//   - window_start (string): "commit", or "acquire" for a buffer whose
+//     window opened at its acquire point's or fence's signal.
+//   - since_frame (int): the frame the window opened in.
+//   - seen_frame (int): the frame in which the change was seen.
+//   - stage (string): "latch" (a frame about to read the buffer saw it)
+//     or "release" (seen as the compositor let the buffer go).
 package neglog

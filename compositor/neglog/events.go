@@ -293,3 +293,14 @@ func Sync(buffer uint32, kind, action string, surface uint32, timeline string, p
 	}
 	return Event{Type: TypeSync, Fields: fs}
 }
+
+// OwnershipViolation records a write by the client into a buffer the
+// compositor owned: the window opened at frame since (at "commit" or at
+// the "acquire" signal) and the change was seen at frame seen, at a
+// "latch" or at "release".
+func OwnershipViolation(buffer, surface uint32, windowStart string, since, seen uint64, stage string) Event {
+	return Event{Type: TypeOwnership, Fields: []Field{
+		{"buffer", Int(int64(buffer))}, {"surface", Int(int64(surface))}, {"window_start", Str(windowStart)},
+		{"since_frame", Uint(since)}, {"seen_frame", Uint(seen)}, {"stage", Str(stage)},
+	}}
+}

@@ -62,6 +62,7 @@ const (
 	TypeDmabufCreate     = "dmabuf_create"
 	TypeDmabufWarning    = "dmabuf_warning"
 	TypeSync             = "sync"
+	TypeOwnership        = "ownership_violation"
 )
 
 func str(name string) FieldSpec     { return FieldSpec{Name: name, Kind: KindString} }
@@ -163,6 +164,13 @@ var schema = []EventSpec{
 		Fields: []FieldSpec{
 			integer("buffer"), str("kind"), str("action"),
 			opt(integer("surface")), opt(str("timeline")), opt(str("point")),
+		},
+	},
+	{
+		Type: TypeOwnership, Scope: ScopeClient,
+		Fields: []FieldSpec{
+			integer("buffer"), integer("surface"), str("window_start"),
+			integer("since_frame"), integer("seen_frame"), str("stage"),
 		},
 	},
 }
