@@ -10,6 +10,8 @@ import (
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/singlepixel"
 	"github.com/headwaywl/headway/protocol/wayland"
+	"github.com/headwaywl/headway/syncobj/fence"
+	"github.com/headwaywl/headway/syncobj/resv"
 )
 
 type bufferKind int
@@ -64,6 +66,9 @@ type buffer struct {
 	releases []bufRelease
 
 	own ownWindow // the ownership check's window (Config.CheckOwnership)
+
+	resv      *resv.Object // dmabuf: implicit sync (made on first use)
+	readFence *fence.Fence // the compositor's read, pending while it holds the buffer
 }
 
 func (b *buffer) ref() { b.refs++ }
@@ -74,6 +79,7 @@ func (b *buffer) unref() {
 		return
 	}
 	b.c.ownClose(b)
+	b.signalReadFence()
 	for i := range b.releases {
 		b.releases[i].fire()
 	}

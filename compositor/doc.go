@@ -16,7 +16,8 @@
 // state), subsurface.go, shm.go and buffer.go (wl_shm, pools, buffers,
 // single-pixel buffers), dmabuf.go and scanout.go (linux-dmabuf: feedback,
 // params, import, scanout candidates), syncobj.go and explicitsync.go
-// (explicit sync: held commits, release points and objects), xdg.go, seat.go (pointer, keyboard, the data
+// (explicit sync: held commits, release points and objects),
+// implicitsync.go (reservation objects), ownership.go, xdg.go, seat.go (pointer, keyboard, the data
 // device stubs), viewport.go, globals.go (wl_output, wp_presentation and
 // the global list), testproto.go (headway_test_v1), client.go (stable
 // names and per-client serials), log.go (the negotiation log). The output
@@ -173,6 +174,18 @@
 // no_surface, duplicate_release; commit no_buffer then unsupported_buffer
 // (an acquire fence on a shm buffer) for the fence, then no_buffer for a
 // release object.
+//
+// # Implicit sync
+//
+// Every linux-dmabuf buffer has a reservation object (syncobj/resv);
+// headway_test_v1's import_sync_file and export_sync_file stand in for the
+// dma-buf sync_file ioctls. A commit of a dmabuf without explicit sync
+// takes the buffer's write fences present at commit (as mutter and KWin
+// export the implicit fence at commit; a fence added later is not waited
+// for) and is held like an acquire point until they signal. The first
+// frame that reads the buffer adds the compositor's read fence (usage
+// Read), signalled when the buffer is next free; a commit never waits for
+// it. See implicitsync.go.
 //
 // # Ownership checks
 //

@@ -117,6 +117,7 @@ func (c *Compositor) latch(seq uint64, ts int64) *frameSnap {
 		p.s.latched = true
 		src, dst, rot := layerOf(p)
 		b.ref()
+		b.addReadFence()
 		if c.cfg.CheckOwnership {
 			c.ownCheck(b, "latch")
 		}

@@ -29,7 +29,7 @@ var fuzzGlobals = []struct {
 }{
 	{"wl_compositor", 6}, {"wl_subcompositor", 1}, {"wl_shm", 2}, {"wl_output", 4},
 	{"xdg_wm_base", 6}, {"wl_seat", 9}, {"wl_data_device_manager", 3}, {"wp_viewporter", 1},
-	{"wp_presentation", 2}, {"wp_single_pixel_buffer_manager_v1", 1}, {"headway_test_v1", 1},
+	{"wp_presentation", 2}, {"wp_single_pixel_buffer_manager_v1", 1}, {"headway_test_v1", 2},
 	{"zwp_linux_dmabuf_v1", 5}, {"wp_linux_drm_syncobj_manager_v1", 1},
 	{"zwp_linux_explicit_synchronization_v1", 2},
 }

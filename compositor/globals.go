@@ -25,7 +25,7 @@ const (
 	versionViewporter    = 1
 	versionPresentation  = 2
 	versionSinglePixel   = 1
-	versionTest          = 1
+	versionTest          = 2
 	versionDmabuf        = 5
 	versionSyncobj       = 1
 	versionExplicitSync  = 2

@@ -253,6 +253,7 @@ const (
 	syncReleasePoint  = "release_point"
 	syncAcquireFence  = "acquire_fence"
 	syncBufferRelease = "buffer_release"
+	syncImplicitFence = "implicit_write_fence"
 )
 
 // syncSet logs every explicit-sync item a commit carries.
@@ -282,6 +283,9 @@ func (l *negLog) syncAcquire(s *surface, st *surfaceState, action string, unsign
 	}
 	if f := st.acquireFence; f != nil && !(unsignalled && fenceSignalled(f)) {
 		l.add(s.owner, neglog.Sync(buf, syncAcquireFence, action, s.res.ID(), "", 0))
+	}
+	if f := st.implicit; f != nil && !(unsignalled && f.IsSignaled()) {
+		l.add(s.owner, neglog.Sync(buf, syncImplicitFence, action, s.res.ID(), "", 0))
 	}
 }
 

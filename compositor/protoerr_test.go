@@ -714,6 +714,24 @@ var peCases = []peCase{
 		c.send(test, headwaytest.HeadwayTestV1RequestSetClientName, func(e *wire.Encoder) { e.String("no spaces") })
 		return peWant{test, "headway_test_v1", []string{"no spaces"}}
 	}},
+	{iface: "headway_test_v1", err: "not_dmabuf", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		buf := c.peSmallBuffer(4, 4)
+		f, _ := syncFile(t, 1)
+		c.importSyncFile(buf, f.Fd(), syncWrite)
+		return peWant{c.bind("headway_test_v1"), "headway_test_v1", []string{"wl_buffer@" + peID(buf)}}
+	}},
+	{iface: "headway_test_v1", err: "invalid_sync_file", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		buf := c.dmabufXRGB(t, 16, 8, make([]byte, 512))
+		c.importSyncFile(buf, dmabufMemfd(t, make([]byte, 64), true), syncWrite)
+		return peWant{c.bind("headway_test_v1"), "headway_test_v1", []string{"sync_file"}}
+	}},
+	{iface: "headway_test_v1", err: "invalid_sync_file", variant: "flags", run: func(t *testing.T, r *rig, c *tclient) peWant {
+		buf := c.dmabufXRGB(t, 16, 8, make([]byte, 512))
+		test := c.bind("headway_test_v1")
+		res := c.NewObject("headway_test_sync_file_v1")
+		c.send(test, headwaytest.HeadwayTestV1RequestExportSyncFile, func(e *wire.Encoder) { e.NewID(res); e.Object(buf); e.Uint(4) })
+		return peWant{test, "headway_test_v1", []string{"0x4"}}
+	}},
 	{iface: "headway_test_v1", err: "invalid_input", run: func(t *testing.T, r *rig, c *tclient) peWant {
 		test := c.bind("headway_test_v1")
 		c.send(test, headwaytest.HeadwayTestV1RequestPointerButton, func(e *wire.Encoder) { e.Uint(0x110); e.Uint(2) })

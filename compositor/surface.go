@@ -5,6 +5,7 @@ import (
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/wayland"
 	"github.com/headwaywl/headway/protocol/wire"
+	"github.com/headwaywl/headway/syncobj/fence"
 	"github.com/headwaywl/headway/syncobj/syncfd"
 )
 
@@ -56,6 +57,9 @@ type surfaceState struct {
 	acquire, release syncPoint
 	acquireFence     *syncfd.File
 	releaseObj       *server.Resource
+	// implicit is the buffer's write fences taken at commit, for a
+	// dmabuf without explicit sync (see implicitsync.go).
+	implicit *fence.Fence
 }
 
 func (s *surfaceState) reset() {
@@ -299,6 +303,7 @@ func (s *surface) Commit(r *server.Resource) error {
 			return err
 		}
 	}
+	s.pending.takeImplicit(s)
 	s.c.nlog.syncSet(s, &s.pending)
 	if s.hold(&s.pending) {
 		return nil

@@ -232,12 +232,21 @@ func (s *surface) hold(st *surfaceState) bool {
 		if p := h.st.acquire; p.set() {
 			tl, point = p.t.tl, p.point
 		}
-		fence := h.st.acquireFence
+		acqFence, implicit := h.st.acquireFence, h.st.implicit
+		if implicit != nil {
+			implicit.Get() // the waiter's own reference
+		}
 		go func() {
+			if implicit != nil {
+				defer implicit.Put()
+			}
 			if tl != nil && tl.Wait(ctx, point, math.MaxInt64) != nil {
 				return
 			}
-			if fence != nil && fence.Wait(ctx, math.MaxInt64) != nil {
+			if acqFence != nil && acqFence.Wait(ctx, math.MaxInt64) != nil {
+				return
+			}
+			if implicit != nil && waitFence(ctx, implicit) != nil {
 				return
 			}
 			s.c.display.Do(func() {
@@ -318,6 +327,9 @@ func (st *surfaceState) acquireReady() bool {
 	if st.acquire.set() && !st.acquire.signalled() {
 		return false
 	}
+	if st.implicit != nil && !st.implicit.IsSignaled() {
+		return false
+	}
 	return st.acquireFence == nil || fenceSignalled(st.acquireFence)
 }
 
@@ -329,6 +341,10 @@ func fenceSignalled(f *syncfd.File) bool {
 // dropAcquire forgets st's acquire point and fence.
 func (st *surfaceState) dropAcquire() {
 	st.acquire.drop()
+	if st.implicit != nil {
+		st.implicit.Put()
+		st.implicit = nil
+	}
 	if st.acquireFence != nil {
 		_ = st.acquireFence.Close()
 		st.acquireFence = nil
@@ -346,6 +362,12 @@ func (s *surfaceState) moveSync(dst *surfaceState) {
 	if s.release.set() {
 		dst.release.signal()
 		dst.release, s.release = s.release, syncPoint{}
+	}
+	if s.implicit != nil {
+		if dst.implicit != nil {
+			dst.implicit.Put()
+		}
+		dst.implicit, s.implicit = s.implicit, nil
 	}
 	if s.acquireFence != nil {
 		if dst.acquireFence != nil {

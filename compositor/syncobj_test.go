@@ -2,12 +2,14 @@ package compositor_test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/headwaywl/headway/clients/rawwire"
 	"github.com/headwaywl/headway/compositor"
@@ -353,4 +355,72 @@ func TestSyncNegotiationLog(t *testing.T) {
 		f(applied) + ` "buffer":` + rb + `,"kind":"release_point","action":"released","timeline":"` + tlR + `","point":"1"}`,
 		f(freed) + ` "buffer":` + gb + `,"kind":"release_point","action":"released","timeline":"` + tlR + `","point":"2"}`,
 	}, got)
+}
+
+const syncRead, syncWrite = 1, 2
+
+func (c *tclient) importSyncFile(buf uint32, fd int, flags uint32) {
+	test := c.bind("headway_test_v1")
+	c.send(test, headwaytest.HeadwayTestV1RequestImportSyncFile, func(e *wire.Encoder) { e.Object(buf); e.FD(fd); e.Uint(flags) })
+}
+
+// exportSyncFile asks for buf's implicit fence for an access of the kind
+// flags names and imports the fd it gets.
+func (c *tclient) exportSyncFile(buf uint32, flags uint32) *syncfd.File {
+	c.t.Helper()
+	test := c.bind("headway_test_v1")
+	res := c.NewObject("headway_test_sync_file_v1")
+	c.send(test, headwaytest.HeadwayTestV1RequestExportSyncFile, func(e *wire.Encoder) { e.NewID(res); e.Object(buf); e.Uint(flags) })
+	m := c.waitFor(res, headwaytest.HeadwayTestSyncFileV1EventFence)
+	require.Len(c.t, m.FDs, 1)
+	f, err := syncfd.Import(m.FDs[0])
+	unix.Close(m.FDs[0])
+	require.NoError(c.t, err)
+	c.t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func status(t *testing.T, f *syncfd.File) int32 {
+	s, err := f.Status()
+	require.NoError(t, err)
+	return s
+}
+
+// Implicit sync: a write fence on a dmabuf holds the commit that shows it
+// until the fence signals; the compositor's own read fence then keeps a
+// writer waiting until the buffer is free again.
+func TestImplicitSync(t *testing.T) {
+	r := startRig(t, compositor.Config{Clock: compositor.Manual})
+	mode := r.comp.Mode()
+	W, H := int(mode.HDisplay), int(mode.VDisplay)
+	c := r.dial()
+	w := c.toplevel()
+	red := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 255, 0, 0))
+	green := c.dmabufXRGB(t, 16, 8, xrgb(16, 8, 0, 255, 0))
+	gpu, gpuTL := syncFile(t, 1)
+	c.importSyncFile(red, gpu.Fd(), syncWrite)
+	assert.Zero(t, status(t, c.exportSyncFile(red, syncRead)), "a reader waits for the writer")
+
+	c.show(w.surface, red)
+	seq := c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H), r.crc(seq+1), "held for the write fence")
+
+	require.NoError(t, gpuTL.Signal(1))
+	seq = c.advance(1)
+	c.advance(1)
+	assert.Equal(t, frameCRC(W, H, paint{0, 0, 16, 8, 255, 0, 0}), r.crc(seq+1))
+	assert.Equal(t, int32(1), status(t, c.exportSyncFile(red, syncRead)), "readers no longer wait")
+	write := c.exportSyncFile(red, syncWrite)
+	assert.Zero(t, status(t, write), "the compositor still reads red")
+	// Committing red again waits for writers only, never for the
+	// compositor's own read.
+	cb := c.show(w.surface, red)
+	c.advance(1)
+	c.waitFor(cb, rawwire.EvCallbackDone)
+
+	c.show(w.surface, green)
+	c.advance(1)
+	require.NoError(t, write.Wait(ctxT(t), math.MaxInt64), "the read fence signals once red is free")
+	assert.Equal(t, int32(1), status(t, write))
 }

@@ -195,7 +195,8 @@
 //   - buffer (int): the wl_buffer's object id.
 //   - kind (string): "acquire_point" or "release_point"
 //     (wp_linux_drm_syncobj_surface_v1), "acquire_fence" or
-//     "buffer_release" (zwp_linux_surface_synchronization_v1).
+//     "buffer_release" (zwp_linux_surface_synchronization_v1), or
+//     "implicit_write_fence" (a dmabuf's write fences taken at commit).
 //   - action (string): "set" (a commit carries it), "held" (the commit
 //     waits for it), "signalled" (a held commit's acquire has signalled
 //     and the commit applied at this frame's latch) or "released" (the

@@ -15,7 +15,7 @@
 //
 // # Purpose
 //
-// headway_test_v1 is a global, version 1, that only headway exposes, for test
+// headway_test_v1 is a global, version 2, that only headway exposes, for test
 // clients and the test harness: it drives the virtual clock, reads frame CRCs
 // and captures of the output, injects input, arranges surfaces and names
 // clients in the negotiation log. No other compositor has it, so a client
@@ -95,6 +95,28 @@
 // so headway serve collects only with --crc or after some client sends
 // enable_crc; in-process use (the compositor as a Go library in a test)
 // always collects. Frames scanned out before collection was on have no CRC.
+//
+// Requests import_sync_file(buffer, fd, flags) and export_sync_file(result,
+// buffer, flags), since version 2, stand in for the dma-buf ioctls
+// DMA_BUF_IOCTL_IMPORT_SYNC_FILE and DMA_BUF_IOCTL_EXPORT_SYNC_FILE, which a
+// memfd standing in for a dma-buf lacks: implicit sync for linux-dmabuf
+// buffers. buffer must be a linux-dmabuf wl_buffer (otherwise protocol error
+// not_dmabuf). flags is sync_flags: read (1), write (2) or both; anything
+// else, and an fd that is not a sync_file (headway's emulated ones or the
+// kernel's), is protocol error invalid_sync_file. import_sync_file adds the
+// sync_file's fences to the buffer's reservation as writers (write set) or
+// readers (read only), as the kernel does; the fd is closed. A commit of the
+// buffer without explicit sync waits for the writers present at commit, and
+// the compositor adds a reader of its own while it holds the buffer.
+// export_sync_file creates a headway_test_sync_file_v1 whose fence event
+// carries a sync_file (headway's emulated kind) that signals once an access
+// of the kind flags names may start: write waits for readers and writers,
+// read for writers only.
+//
+// # headway_test_sync_file_v1
+//
+// It has no requests; its only event, fence(fd), is a destructor carrying
+// the exported sync_file.
 //
 // # headway_test_crc_v1
 //

@@ -4,6 +4,7 @@ package headwaytest
 
 import (
 	"fmt"
+	"syscall"
 
 	"github.com/headwaywl/headway/protocol/server"
 	"github.com/headwaywl/headway/protocol/wayland"
@@ -13,7 +14,7 @@ import (
 // HeadwayTestV1Interface describes headway_test_v1.
 var HeadwayTestV1Interface = &server.Interface{
 	Name:    "headway_test_v1",
-	Version: 1,
+	Version: 2,
 	Requests: []server.Message{
 		{Name: "destroy", Signature: "", Since: 1, Destructor: true},
 		{Name: "advance", Signature: "nu", Since: 1, Types: []*server.Interface{nil, nil}},
@@ -28,6 +29,8 @@ var HeadwayTestV1Interface = &server.Interface{
 		{Name: "set_client_name", Signature: "s", Since: 1, Types: []*server.Interface{nil}},
 		{Name: "name_client_pid", Signature: "us", Since: 1, Types: []*server.Interface{nil, nil}},
 		{Name: "enable_crc", Signature: "", Since: 1},
+		{Name: "import_sync_file", Signature: "ohu", Since: 2, Types: []*server.Interface{nil, nil, nil}},
+		{Name: "export_sync_file", Signature: "nou", Since: 2, Types: []*server.Interface{nil, nil, nil}},
 	},
 	Events: []server.Message{
 		{Name: "clock", Signature: "uuuu", Since: 1, Types: []*server.Interface{nil, nil, nil, nil}},
@@ -88,6 +91,14 @@ const (
 	HeadwayTestV1RequestEnableCrc uint16 = 12
 	// HeadwayTestV1RequestEnableCrcSince is the version that introduced request headway_test_v1.enable_crc.
 	HeadwayTestV1RequestEnableCrcSince uint32 = 1
+	// HeadwayTestV1RequestImportSyncFile is the opcode of request headway_test_v1.import_sync_file.
+	HeadwayTestV1RequestImportSyncFile uint16 = 13
+	// HeadwayTestV1RequestImportSyncFileSince is the version that introduced request headway_test_v1.import_sync_file.
+	HeadwayTestV1RequestImportSyncFileSince uint32 = 2
+	// HeadwayTestV1RequestExportSyncFile is the opcode of request headway_test_v1.export_sync_file.
+	HeadwayTestV1RequestExportSyncFile uint16 = 14
+	// HeadwayTestV1RequestExportSyncFileSince is the version that introduced request headway_test_v1.export_sync_file.
+	HeadwayTestV1RequestExportSyncFileSince uint32 = 2
 	// HeadwayTestV1EventClock is the opcode of event headway_test_v1.clock.
 	HeadwayTestV1EventClock uint16 = 0
 	// HeadwayTestV1EventClockSince is the version that introduced event headway_test_v1.clock.
@@ -111,6 +122,10 @@ const (
 	HeadwayTestV1ErrorInvalidName HeadwayTestV1Error = 4
 	// HeadwayTestV1ErrorInvalidInput is headway_test_v1.error.invalid_input.
 	HeadwayTestV1ErrorInvalidInput HeadwayTestV1Error = 5
+	// HeadwayTestV1ErrorNotDmabuf is headway_test_v1.error.not_dmabuf.
+	HeadwayTestV1ErrorNotDmabuf HeadwayTestV1Error = 6
+	// HeadwayTestV1ErrorInvalidSyncFile is headway_test_v1.error.invalid_sync_file.
+	HeadwayTestV1ErrorInvalidSyncFile HeadwayTestV1Error = 7
 )
 
 // HeadwayTestV1ClockMode is the enum headway_test_v1.clock_mode.
@@ -135,6 +150,17 @@ const (
 	HeadwayTestV1KeyStateReleased HeadwayTestV1KeyState = 0
 	// HeadwayTestV1KeyStatePressed is headway_test_v1.key_state.pressed.
 	HeadwayTestV1KeyStatePressed HeadwayTestV1KeyState = 1
+)
+
+// HeadwayTestV1SyncFlags is the bitfield headway_test_v1.sync_flags.
+type HeadwayTestV1SyncFlags uint32
+
+// Values of headway_test_v1.sync_flags.
+const (
+	// HeadwayTestV1SyncFlagsRead is headway_test_v1.sync_flags.read.
+	HeadwayTestV1SyncFlagsRead HeadwayTestV1SyncFlags = 1
+	// HeadwayTestV1SyncFlagsWrite is headway_test_v1.sync_flags.write.
+	HeadwayTestV1SyncFlagsWrite HeadwayTestV1SyncFlags = 2
 )
 
 // HeadwayTestV1Handler handles the requests of headway_test_v1. A new_id argument arrives as a fresh
@@ -167,6 +193,10 @@ type HeadwayTestV1Handler interface {
 	NameClientPid(r *server.Resource, pid uint32, name string) error
 	// EnableCrc handles headway_test_v1.enable_crc.
 	EnableCrc(r *server.Resource) error
+	// ImportSyncFile handles headway_test_v1.import_sync_file.
+	ImportSyncFile(r *server.Resource, buffer *server.Resource, fd int, flags uint32) error
+	// ExportSyncFile handles headway_test_v1.export_sync_file.
+	ExportSyncFile(r *server.Resource, result *server.Resource, buffer *server.Resource, flags uint32) error
 }
 
 // HeadwayTestV1Dispatcher adapts h to server.Handler: it decodes each request of headway_test_v1 and calls h.
@@ -317,6 +347,48 @@ func (d headwayTestV1Dispatcher) Dispatch(r *server.Resource, opcode uint16, dec
 		return d.h.NameClientPid(r, a0, a1)
 	case HeadwayTestV1RequestEnableCrc:
 		return d.h.EnableCrc(r)
+	case HeadwayTestV1RequestImportSyncFile:
+		a0, err := dec.Object()
+		if err != nil {
+			return fmt.Errorf("headway_test_v1.import_sync_file: %w", err)
+		}
+		a1, err := dec.FD()
+		if err != nil {
+			return fmt.Errorf("headway_test_v1.import_sync_file: %w", err)
+		}
+		a2, err := dec.Uint()
+		if err != nil {
+			_ = syscall.Close(a1)
+			return fmt.Errorf("headway_test_v1.import_sync_file: %w", err)
+		}
+		o0, err := r.Client().LookupArg(a0, wayland.WlBufferInterface, false)
+		if err != nil {
+			_ = syscall.Close(a1)
+			return err
+		}
+		return d.h.ImportSyncFile(r, o0, a1, a2)
+	case HeadwayTestV1RequestExportSyncFile:
+		a0, err := dec.NewID()
+		if err != nil {
+			return fmt.Errorf("headway_test_v1.export_sync_file: %w", err)
+		}
+		a1, err := dec.Object()
+		if err != nil {
+			return fmt.Errorf("headway_test_v1.export_sync_file: %w", err)
+		}
+		a2, err := dec.Uint()
+		if err != nil {
+			return fmt.Errorf("headway_test_v1.export_sync_file: %w", err)
+		}
+		o1, err := r.Client().LookupArg(a1, wayland.WlBufferInterface, false)
+		if err != nil {
+			return err
+		}
+		o0, err := r.Client().NewResource(a0, HeadwayTestSyncFileV1Interface, r.Version())
+		if err != nil {
+			return err
+		}
+		return d.h.ExportSyncFile(r, o0, o1, a2)
 	}
 	return fmt.Errorf("headway_test_v1: no request with opcode %d", opcode)
 }
@@ -396,6 +468,51 @@ func HeadwayTestCrcV1SendFailed(r *server.Resource, reason string) error {
 	return r.EndEvent(e)
 }
 
+// HeadwayTestSyncFileV1Interface describes headway_test_sync_file_v1.
+var HeadwayTestSyncFileV1Interface = &server.Interface{
+	Name:    "headway_test_sync_file_v1",
+	Version: 1,
+	Events: []server.Message{
+		{Name: "fence", Signature: "h", Since: 1, Destructor: true, Types: []*server.Interface{nil}},
+	},
+}
+
+// Opcodes and since versions of headway_test_sync_file_v1's messages.
+const (
+	// HeadwayTestSyncFileV1EventFence is the opcode of event headway_test_sync_file_v1.fence.
+	HeadwayTestSyncFileV1EventFence uint16 = 0
+	// HeadwayTestSyncFileV1EventFenceSince is the version that introduced event headway_test_sync_file_v1.fence.
+	HeadwayTestSyncFileV1EventFenceSince uint32 = 1
+)
+
+// HeadwayTestSyncFileV1Handler handles the requests of headway_test_sync_file_v1. A new_id argument arrives as a fresh
+// resource without a handler; array arguments are valid only during the call; fd
+// arguments belong to the handler.
+type HeadwayTestSyncFileV1Handler interface {
+}
+
+// HeadwayTestSyncFileV1Dispatcher adapts h to server.Handler: it decodes each request of headway_test_sync_file_v1 and calls h.
+func HeadwayTestSyncFileV1Dispatcher(h HeadwayTestSyncFileV1Handler) server.Handler {
+	return headwayTestSyncFileV1Dispatcher{h: h}
+}
+
+type headwayTestSyncFileV1Dispatcher struct{ h HeadwayTestSyncFileV1Handler }
+
+// Dispatch decodes request opcode of r and calls the matching handler method.
+func (d headwayTestSyncFileV1Dispatcher) Dispatch(r *server.Resource, opcode uint16, _ *wire.Decoder) error {
+	return fmt.Errorf("headway_test_sync_file_v1: no request with opcode %d", opcode)
+}
+
+// HeadwayTestSyncFileV1SendFence sends headway_test_sync_file_v1.fence.
+func HeadwayTestSyncFileV1SendFence(r *server.Resource, fd int) error {
+	e := r.BeginEvent(HeadwayTestSyncFileV1EventFence)
+	if e == nil {
+		return nil
+	}
+	e.FD(fd)
+	return r.EndEvent(e)
+}
+
 // HeadwayTestCaptureV1Interface describes headway_test_capture_v1.
 var HeadwayTestCaptureV1Interface = &server.Interface{
 	Name:    "headway_test_capture_v1",
@@ -468,4 +585,7 @@ func init() {
 	HeadwayTestV1Interface.Requests[7].Types[0] = wayland.WlSurfaceInterface
 	HeadwayTestV1Interface.Requests[8].Types[0] = wayland.WlSurfaceInterface
 	HeadwayTestV1Interface.Requests[9].Types[0] = wayland.WlSurfaceInterface
+	HeadwayTestV1Interface.Requests[13].Types[0] = wayland.WlBufferInterface
+	HeadwayTestV1Interface.Requests[14].Types[0] = HeadwayTestSyncFileV1Interface
+	HeadwayTestV1Interface.Requests[14].Types[1] = wayland.WlBufferInterface
 }

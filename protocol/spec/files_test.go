@@ -92,7 +92,7 @@ func TestInterfaceVersions(t *testing.T) {
 		"zwp_linux_explicit_synchronization_v1": 2, "zwp_linux_surface_synchronization_v1": 2, "zwp_linux_buffer_release_v1": 1,
 		"wp_presentation": 2, "wp_presentation_feedback": 2,
 		"wp_viewporter": 1, "wp_viewport": 1, "wp_single_pixel_buffer_manager_v1": 1,
-		"headway_test_v1": 1, "headway_test_crc_v1": 1, "headway_test_capture_v1": 1,
+		"headway_test_v1": 2, "headway_test_crc_v1": 1, "headway_test_capture_v1": 1, "headway_test_sync_file_v1": 1,
 	}
 	got := map[string]uint32{}
 	for _, p := range s.Protocols {
@@ -188,6 +188,9 @@ func TestMessageFacts(t *testing.T) {
 		{"headway_test_v1", "move_surface", true, 7, 1, 0, false, "oii"},
 		{"headway_test_v1", "name_client_pid", true, 11, 1, 0, false, "us"},
 		{"headway_test_v1", "enable_crc", true, 12, 1, 0, false, ""},
+		{"headway_test_v1", "import_sync_file", true, 13, 2, 0, false, "2ohu"},
+		{"headway_test_v1", "export_sync_file", true, 14, 2, 0, false, "2nou"},
+		{"headway_test_sync_file_v1", "fence", false, 0, 1, 0, true, "h"},
 		{"headway_test_v1", "clock", false, 0, 1, 0, false, "uuuu"},
 		{"headway_test_crc_v1", "crc", false, 0, 1, 0, true, "uuu"},
 		{"headway_test_capture_v1", "failed", false, 1, 1, 0, true, "s"},
@@ -235,9 +238,10 @@ func TestEnumFacts(t *testing.T) {
 		{"zwp_linux_surface_synchronization_v1", "error", false, map[string]uint32{"invalid_fence": 0, "duplicate_fence": 1, "duplicate_release": 2, "no_surface": 3, "unsupported_buffer": 4, "no_buffer": 5}, 0},
 		{"wp_presentation", "error", false, map[string]uint32{"invalid_timestamp": 0, "invalid_flag": 1}, 0},
 		{"wp_presentation_feedback", "kind", true, map[string]uint32{"vsync": 1, "hw_clock": 2, "hw_completion": 4, "zero_copy": 8}, 0},
-		{"headway_test_v1", "error", false, map[string]uint32{"not_manual": 0, "invalid_count": 1, "invalid_buffer": 2, "no_role": 3, "invalid_name": 4, "invalid_input": 5}, 0},
+		{"headway_test_v1", "error", false, map[string]uint32{"not_manual": 0, "invalid_count": 1, "invalid_buffer": 2, "no_role": 3, "invalid_name": 4, "invalid_input": 5, "not_dmabuf": 6, "invalid_sync_file": 7}, 0},
 		{"headway_test_v1", "clock_mode", false, map[string]uint32{"realtime": 0, "manual": 1, "lockstep": 2}, 0},
 		{"headway_test_v1", "key_state", false, map[string]uint32{"released": 0, "pressed": 1}, 0},
+		{"headway_test_v1", "sync_flags", true, map[string]uint32{"read": 1, "write": 2}, 0},
 	} {
 		t.Run(f.iface+"."+f.enum, func(t *testing.T) {
 			i := s.Interface(f.iface)

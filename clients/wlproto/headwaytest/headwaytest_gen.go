@@ -14,7 +14,7 @@ import (
 const HeadwayTestV1InterfaceName = "headway_test_v1"
 
 // HeadwayTestV1InterfaceVersion is the highest version of headway_test_v1 these bindings know.
-const HeadwayTestV1InterfaceVersion = 1
+const HeadwayTestV1InterfaceVersion = 2
 
 // HeadwayTestV1 is a proxy for headway_test_v1.
 type HeadwayTestV1 struct {
@@ -276,6 +276,51 @@ func (p *HeadwayTestV1) EnableCrc() error {
 	return p.Context().WriteMsg(msg, oob)
 }
 
+// ImportSyncFile sends headway_test_v1.import_sync_file (since version 2).
+func (p *HeadwayTestV1) ImportSyncFile(buffer *client.Buffer, fd int, flags uint32) error {
+	if buffer == nil {
+		return fmt.Errorf("headway_test_v1.import_sync_file: buffer: %w", wire.ErrNull)
+	}
+	var buf [64]byte
+	var e wire.Encoder
+	e.Begin(buf[:0], nil, p.ID(), 13)
+	e.Object(buffer.ID())
+	e.FD(fd)
+	e.Uint(flags)
+	msg, fds, err := e.Finish()
+	if err != nil {
+		return fmt.Errorf("headway_test_v1.import_sync_file: %w", err)
+	}
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	return p.Context().WriteMsg(msg, oob)
+}
+
+// ExportSyncFile sends headway_test_v1.export_sync_file (since version 2).
+func (p *HeadwayTestV1) ExportSyncFile(buffer *client.Buffer, flags uint32) (*HeadwayTestSyncFileV1, error) {
+	if buffer == nil {
+		return nil, fmt.Errorf("headway_test_v1.export_sync_file: buffer: %w", wire.ErrNull)
+	}
+	result := NewHeadwayTestSyncFileV1(p.Context())
+	var buf [64]byte
+	var e wire.Encoder
+	e.Begin(buf[:0], nil, p.ID(), 14)
+	e.NewID(result.ID())
+	e.Object(buffer.ID())
+	e.Uint(flags)
+	msg, fds, err := e.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("headway_test_v1.export_sync_file: %w", err)
+	}
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	return result, p.Context().WriteMsg(msg, oob)
+}
+
 // HeadwayTestV1ClockEvent is the event headway_test_v1.clock.
 type HeadwayTestV1ClockEvent struct {
 	Mode     uint32
@@ -349,6 +394,10 @@ const (
 	HeadwayTestV1ErrorInvalidName HeadwayTestV1Error = 4
 	// HeadwayTestV1ErrorInvalidInput is headway_test_v1.error.invalid_input.
 	HeadwayTestV1ErrorInvalidInput HeadwayTestV1Error = 5
+	// HeadwayTestV1ErrorNotDmabuf is headway_test_v1.error.not_dmabuf.
+	HeadwayTestV1ErrorNotDmabuf HeadwayTestV1Error = 6
+	// HeadwayTestV1ErrorInvalidSyncFile is headway_test_v1.error.invalid_sync_file.
+	HeadwayTestV1ErrorInvalidSyncFile HeadwayTestV1Error = 7
 )
 
 // HeadwayTestV1ClockMode is the enum headway_test_v1.clock_mode.
@@ -373,6 +422,17 @@ const (
 	HeadwayTestV1KeyStateReleased HeadwayTestV1KeyState = 0
 	// HeadwayTestV1KeyStatePressed is headway_test_v1.key_state.pressed.
 	HeadwayTestV1KeyStatePressed HeadwayTestV1KeyState = 1
+)
+
+// HeadwayTestV1SyncFlags is the enum headway_test_v1.sync_flags.
+type HeadwayTestV1SyncFlags uint32
+
+// Values of headway_test_v1.sync_flags.
+const (
+	// HeadwayTestV1SyncFlagsRead is headway_test_v1.sync_flags.read.
+	HeadwayTestV1SyncFlagsRead HeadwayTestV1SyncFlags = 1
+	// HeadwayTestV1SyncFlagsWrite is headway_test_v1.sync_flags.write.
+	HeadwayTestV1SyncFlagsWrite HeadwayTestV1SyncFlags = 2
 )
 
 // HeadwayTestCrcV1InterfaceName is the name of headway_test_crc_v1, for Registry.Bind.
@@ -461,6 +521,65 @@ func (p *HeadwayTestCrcV1) Dispatch(opcode uint32, fd int, data []byte) {
 		}
 		ev.Reason = vReason
 		p.onFailed(ev)
+	}
+}
+
+// HeadwayTestSyncFileV1InterfaceName is the name of headway_test_sync_file_v1, for Registry.Bind.
+const HeadwayTestSyncFileV1InterfaceName = "headway_test_sync_file_v1"
+
+// HeadwayTestSyncFileV1InterfaceVersion is the highest version of headway_test_sync_file_v1 these bindings know.
+const HeadwayTestSyncFileV1InterfaceVersion = 1
+
+// HeadwayTestSyncFileV1 is a proxy for headway_test_sync_file_v1.
+type HeadwayTestSyncFileV1 struct {
+	client.BaseProxy
+	onFence func(HeadwayTestSyncFileV1FenceEvent)
+}
+
+// NewHeadwayTestSyncFileV1 registers a new headway_test_sync_file_v1 proxy in ctx; its id is the next client id.
+func NewHeadwayTestSyncFileV1(ctx *client.Context) *HeadwayTestSyncFileV1 {
+	p := &HeadwayTestSyncFileV1{}
+	ctx.Register(p)
+	return p
+}
+
+// HeadwayTestSyncFileV1FenceEvent is the event headway_test_sync_file_v1.fence.
+type HeadwayTestSyncFileV1FenceEvent struct {
+	Fd int
+}
+
+// SetFenceHandler sets the handler of headway_test_sync_file_v1.fence; nil drops the event.
+func (p *HeadwayTestSyncFileV1) SetFenceHandler(f func(HeadwayTestSyncFileV1FenceEvent)) {
+	p.onFence = f
+}
+
+// Dispatch decodes one event of headway_test_sync_file_v1 and calls its handler. A malformed event
+// is dropped; an fd nobody takes is closed.
+func (p *HeadwayTestSyncFileV1) Dispatch(opcode uint32, fd int, data []byte) {
+	src := wire.FDCursor{}
+	if fd >= 0 {
+		src.FDs = []int{fd}
+	}
+	// Whatever fd the handler did not take is closed on the way out.
+	defer func() {
+		for _, f := range src.FDs[src.Next:] {
+			_ = unix.Close(f)
+		}
+	}()
+	var d wire.Decoder
+	d.Reset(data, &src)
+	switch opcode {
+	case 0:
+		if p.onFence == nil {
+			return
+		}
+		var ev HeadwayTestSyncFileV1FenceEvent
+		vFd, err := d.FD()
+		if err != nil {
+			return
+		}
+		ev.Fd = vFd
+		p.onFence(ev)
 	}
 }
 
